@@ -1,0 +1,5 @@
+export { startEmbeddedServer, sweepEphemeralServers } from './embedded-server';
+export type { EmbeddedServer, EmbeddedServerOptions } from './embedded-server';
+export { dataDirectory, findWorkspaceRoot } from './workspace-root';
+export { stopOrphanedServer } from './orphans';
+export { findFreePort } from './free-port';

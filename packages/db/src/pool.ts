@@ -1,0 +1,82 @@
+import knexFactory, { type Knex } from 'knex';
+import type { DatabaseConfig } from './config';
+
+const BORN_AT = Symbol('trellis.connectionBornAt');
+
+interface PooledConnection {
+  [BORN_AT]?: number;
+}
+
+/** Figures of the connection pool at one moment. */
+export interface PoolStats {
+  /** Connections lent to a transaction. */
+  used: number;
+  /** Open connections waiting in the pool. */
+  free: number;
+  /** Callers waiting for a connection. */
+  pendingAcquires: number;
+  /** Connections being opened. */
+  pendingCreates: number;
+  /** Open connections, used or free. */
+  size: number;
+  max: number;
+}
+
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+}
+
+/**
+ * The process's one knex pool on the `pg` driver. Sessions are transaction-scoped, so no
+ * connection ever carries session-level state between borrowers (PgBouncer-safe).
+ */
+export function createPool(config: DatabaseConfig): Knex {
+  const { pool } = config;
+  return knexFactory({
+    client: 'pg',
+    connection: {
+      connectionString: config.url,
+      application_name: config.applicationName,
+      keepAlive: pool.keepAlive,
+      keepAliveInitialDelayMillis: pool.keepAliveInitialDelayMs,
+      connectionTimeoutMillis: pool.acquireTimeoutMs,
+    },
+    pool: {
+      min: pool.min,
+      max: pool.max,
+      acquireTimeoutMillis: pool.acquireTimeoutMs,
+      createTimeoutMillis: pool.acquireTimeoutMs,
+      idleTimeoutMillis: pool.idleTimeoutMs,
+      reapIntervalMillis: 1_000,
+      // A failed connect (server down) rejects the waiting acquire at once instead of
+      // retrying until the acquire timeout: callers get a fast "unavailable".
+      propagateCreateError: true,
+      afterCreate(connection: PooledConnection, done: (error: Error | null, connection: unknown) => void) {
+        connection[BORN_AT] = Date.now();
+        done(null, connection);
+      },
+      // Knex also drops connections the driver marked broken (killed by the server, reset).
+      validate(connection: PooledConnection) {
+        return Date.now() - (connection[BORN_AT] ?? 0) < pool.maxLifetimeMs;
+      },
+    } as Knex.PoolConfig,
+  });
+}
+
+export function readPoolStats(knex: Knex, max: number): PoolStats {
+  const tarn = (knex.client as { pool?: TarnPool }).pool;
+  if (!tarn) return { used: 0, free: 0, pendingAcquires: 0, pendingCreates: 0, size: 0, max };
+  const used = tarn.numUsed();
+  const free = tarn.numFree();
+  return {
+    used,
+    free,
+    pendingAcquires: tarn.numPendingAcquires(),
+    pendingCreates: tarn.numPendingCreates(),
+    size: used + free,
+    max,
+  };
+}
