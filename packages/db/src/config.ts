@@ -5,35 +5,39 @@ import { z } from 'zod';
  * rather than knex's (min 0 so idle instances hold nothing; acquire timeout in seconds so
  * a saturated pool answers instead of hanging for a minute).
  */
-export const databaseConfigSchema = z.strictObject({
-  url: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
-  applicationName: z.string().min(1).max(63).default('trellis'),
-  pool: z
-    .strictObject({
-      min: z.number().int().min(0).default(0),
-      max: z.number().int().min(1).max(1000).default(10),
-      acquireTimeoutMs: z.number().int().min(1).default(5_000),
-      idleTimeoutMs: z.number().int().min(1).default(30_000),
-      /** Connections older than this are retired when next validated, so server-side memory and
-       * plan caches cannot grow without bound and load balancers can rebalance. */
-      maxLifetimeMs: z.number().int().min(1_000).default(30 * 60_000),
-      keepAlive: z.boolean().default(true),
-      keepAliveInitialDelayMs: z.number().int().min(0).default(10_000),
-    })
-    .prefault({}),
-  statementTimeoutMs: z.number().int().min(0).default(15_000),
-  lockTimeoutMs: z.number().int().min(0).default(5_000),
-  idleInTransactionTimeoutMs: z.number().int().min(0).default(30_000),
-  /** Leak guard: a transaction still open after this long is logged with its opening stack and rolled back. */
-  transactionTimeoutMs: z.number().int().min(1).default(30_000),
-  /** Reading a relation that was not eager-loaded: throw (development, test) or log a warning. */
-  strictRelations: z.enum(['throw', 'warn']).default('throw'),
-}).refine((config) => config.pool.min <= config.pool.max, {
-  path: ['pool', 'min'],
-  message: 'must not exceed pool.max',
-});
+export const databaseConfigSchema = z
+  .strictObject({
+    url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+    applicationName: z.string().min(1).max(63).default('trellis'),
+    pool: z
+      .strictObject({
+        min: z.number().int().min(0).default(0),
+        max: z.number().int().min(1).max(1000).default(10),
+        acquireTimeoutMs: z.number().int().min(1).default(5_000),
+        idleTimeoutMs: z.number().int().min(1).default(30_000),
+        /** Connections older than this are retired when next validated, so server-side memory and
+         * plan caches cannot grow without bound and load balancers can rebalance. */
+        maxLifetimeMs: z
+          .number()
+          .int()
+          .min(1_000)
+          .default(30 * 60_000),
+        keepAlive: z.boolean().default(true),
+        keepAliveInitialDelayMs: z.number().int().min(0).default(10_000),
+      })
+      .prefault({}),
+    statementTimeoutMs: z.number().int().min(0).default(15_000),
+    lockTimeoutMs: z.number().int().min(0).default(5_000),
+    idleInTransactionTimeoutMs: z.number().int().min(0).default(30_000),
+    /** Leak guard: a transaction still open after this long is logged with its opening stack and rolled back. */
+    transactionTimeoutMs: z.number().int().min(1).default(30_000),
+    /** Reading a relation that was not eager-loaded: throw (development, test) or log a warning. */
+    strictRelations: z.enum(['throw', 'warn']).default('throw'),
+  })
+  .refine((config) => config.pool.min <= config.pool.max, {
+    path: ['pool', 'min'],
+    message: 'must not exceed pool.max',
+  });
 
 export type DatabaseConfig = z.output<typeof databaseConfigSchema>;
 export type DatabaseConfigInput = z.input<typeof databaseConfigSchema>;
@@ -101,7 +105,7 @@ export function readDatabaseConfig(
   env: Record<string, string | undefined> = process.env,
   defaults: DatabaseConfigInput | Partial<DatabaseConfigInput> = {},
 ): DatabaseConfig {
-  const input: Record<string, unknown> = structuredClone(defaults) as Record<string, unknown>;
+  const input: Record<string, unknown> = structuredClone(defaults);
   for (const [variable, path] of Object.entries(ENVIRONMENT_KEYS)) {
     const raw = env[variable];
     if (raw === undefined || raw === '') continue;
@@ -112,7 +116,9 @@ export function readDatabaseConfig(
     }
     target[leaf] = NUMERIC_KEYS.has(leaf) && /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
   }
-  const byPath = new Map(Object.entries(ENVIRONMENT_KEYS).map(([name, path]) => [path.join('.'), name]));
+  const byPath = new Map(
+    Object.entries(ENVIRONMENT_KEYS).map(([name, path]) => [path.join('.'), name]),
+  );
   return parseDatabaseConfig(input as DatabaseConfigInput, (path) => {
     const joined = path.join('.');
     return byPath.get(joined) ?? joined;

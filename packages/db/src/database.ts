@@ -84,16 +84,22 @@ export class Database {
    * deadline passes. Called inside another transaction it joins that one (one request, one
    * connection); use `session.transaction()` for a savepoint.
    */
-  async transaction<T>(fn: (session: Session) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  async transaction<T>(
+    fn: (session: Session) => PromiseLike<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
     const joined = currentSession();
     if (joined) return fn(joined);
     if (this.#closing) throw new DatabaseClosedError();
 
     const openedAt = new Error('transaction opened here').stack;
     const policy: RetryPolicy =
-      options.retry === false ? { ...DEFAULT_RETRY_POLICY, attempts: 1 } : { ...DEFAULT_RETRY_POLICY, ...options.retry };
+      options.retry === false
+        ? { ...DEFAULT_RETRY_POLICY, attempts: 1 }
+        : { ...DEFAULT_RETRY_POLICY, ...options.retry };
     const extraStats = [options.stats, currentQueryStats()].filter(
-      (stats, index, all): stats is QueryStats => stats !== undefined && all.indexOf(stats) === index,
+      (stats, index, all): stats is QueryStats =>
+        stats !== undefined && all.indexOf(stats) === index,
     );
 
     this.#running += 1;
@@ -113,7 +119,8 @@ export class Database {
             await sleep(retryDelayMs(policy, attempt));
             continue;
           }
-          if (isRetryableConflict(error)) throw new SerializationFailureError(attempt, { cause: error });
+          if (isRetryableConflict(error))
+            throw new SerializationFailureError(attempt, { cause: error });
           throw toDatabaseError(error);
         }
       }
@@ -124,12 +131,15 @@ export class Database {
   }
 
   /** A read-only transaction, for queries. */
-  read<T>(fn: (session: Session) => Promise<T>, options: Omit<TransactionOptions, 'readOnly'> = {}): Promise<T> {
+  read<T>(
+    fn: (session: Session) => PromiseLike<T>,
+    options: Omit<TransactionOptions, 'readOnly'> = {},
+  ): Promise<T> {
     return this.transaction(fn, { ...options, readOnly: true });
   }
 
   async #attempt<T>(
-    fn: (session: Session) => Promise<T>,
+    fn: (session: Session) => PromiseLike<T>,
     options: TransactionOptions,
     openedAt: string | undefined,
     extraStats: QueryStats[],
@@ -184,7 +194,11 @@ export class Database {
   }
 
   /** The leak guard: log who opened the transaction, cancel its statement, roll back, free the connection. */
-  async #abandon(session: Session | undefined, work: Promise<unknown>, timeoutMs: number): Promise<void> {
+  async #abandon(
+    session: Session | undefined,
+    work: Promise<unknown>,
+    timeoutMs: number,
+  ): Promise<void> {
     const settled = work.then(
       () => undefined,
       () => undefined,
@@ -203,9 +217,14 @@ export class Database {
       // ROLLBACK waits behind the running statement on the same connection; cancel it.
       try {
         const connection = await session.connection();
-        await (this.knex.client as { cancelQuery(connection: unknown): Promise<unknown> }).cancelQuery(connection);
+        await (
+          this.knex.client as { cancelQuery(connection: unknown): Promise<unknown> }
+        ).cancelQuery(connection);
       } catch (error) {
-        this.#logger.error({ err: error, sessionId: session.id }, 'could not cancel the running statement');
+        this.#logger.error(
+          { err: error, sessionId: session.id },
+          'could not cancel the running statement',
+        );
       }
     }
     await rolledBack;
@@ -253,6 +272,9 @@ export class Database {
   }
 }
 
-export function createDatabase(config: DatabaseConfigInput | DatabaseConfig, options?: DatabaseOptions): Database {
+export function createDatabase(
+  config: DatabaseConfigInput | DatabaseConfig,
+  options?: DatabaseOptions,
+): Database {
   return new Database(parseDatabaseConfig(config), options);
 }

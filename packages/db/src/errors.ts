@@ -3,12 +3,7 @@
  * package needs to know SQLSTATE codes or driver messages.
  */
 export type DatabaseErrorKind =
-  | 'conflict'
-  | 'invalid_input'
-  | 'timeout'
-  | 'unavailable'
-  | 'serialization'
-  | 'misuse';
+  'conflict' | 'invalid_input' | 'timeout' | 'unavailable' | 'serialization' | 'misuse';
 
 export abstract class DatabaseError extends Error {
   abstract readonly kind: DatabaseErrorKind;
@@ -145,7 +140,7 @@ function nativeOf(error: unknown): PgLikeError {
   let current = error as PgLikeError | undefined;
   // Objection wraps driver errors (db-errors); knex may wrap once more.
   for (let depth = 0; depth < 3 && current?.nativeError; depth += 1) {
-    current = current.nativeError as PgLikeError;
+    current = current.nativeError;
   }
   return current ?? {};
 }
@@ -192,7 +187,10 @@ export function toDatabaseError(error: unknown): unknown {
       break;
   }
   if ((error as PgLikeError | undefined)?.name === 'KnexTimeoutError') {
-    return new DatabaseUnavailableError('no connection became free within the acquire timeout', cause);
+    return new DatabaseUnavailableError(
+      'no connection became free within the acquire timeout',
+      cause,
+    );
   }
   if (isConnectionLost(error)) {
     return new DatabaseUnavailableError('the connection to the server was lost', cause);

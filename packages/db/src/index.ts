@@ -1,5 +1,10 @@
 export { createDatabase, Database } from './database';
-export type { IsolationLevel, TransactionOptions, TransactionCounters, DatabaseOptions } from './database';
+export type {
+  IsolationLevel,
+  TransactionOptions,
+  TransactionCounters,
+  DatabaseOptions,
+} from './database';
 export { Session } from './session';
 export type { SessionState } from './session';
 export { currentSession } from './session-context';

@@ -54,7 +54,10 @@ export function createPool(config: DatabaseConfig): Knex {
       // A failed connect (server down) rejects the waiting acquire at once instead of
       // retrying until the acquire timeout: callers get a fast "unavailable".
       propagateCreateError: true,
-      afterCreate(connection: PooledConnection, done: (error: Error | null, connection: unknown) => void) {
+      afterCreate(
+        connection: PooledConnection,
+        done: (error: Error | null, connection: unknown) => void,
+      ) {
         connection[BORN_AT] = Date.now();
         done(null, connection);
       },
@@ -62,7 +65,7 @@ export function createPool(config: DatabaseConfig): Knex {
       validate(connection: PooledConnection) {
         return Date.now() - (connection[BORN_AT] ?? 0) < pool.maxLifetimeMs;
       },
-    } as Knex.PoolConfig,
+    },
   });
 }
 

@@ -30,7 +30,9 @@ export function currentQueryStats(): QueryStats | undefined {
 }
 
 /** Test helper for N+1 checks: how many queries `fn` ran, and what it returned. */
-export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: number }> {
+export async function countQueries<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; queries: number }> {
   const stats = new QueryStats();
   const result = await withQueryStats(stats, fn);
   return { result, queries: stats.count };

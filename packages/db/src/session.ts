@@ -75,15 +75,18 @@ export class Session {
   }
 
   /** A raw, parameterised statement inside this transaction. */
-  raw<TResult = unknown>(sql: string, bindings: readonly Knex.RawBinding[] = []): Promise<TResult> {
-    return this.knex.raw(sql, bindings) as unknown as Promise<TResult>;
+  async raw<TResult = unknown>(
+    sql: string,
+    bindings: readonly Knex.RawBinding[] = [],
+  ): Promise<TResult> {
+    return (await this.knex.raw(sql, [...bindings])) as TResult;
   }
 
   /**
    * A savepoint: `fn` runs inside it and, if it throws, only its own work is rolled back;
    * the error still propagates so the caller decides whether the outer transaction goes on.
    */
-  async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (session: Session) => PromiseLike<T>): Promise<T> {
     const stack = new Error('savepoint opened here').stack;
     let child: Session | undefined;
     try {

@@ -13,7 +13,9 @@ async function authorNames(): Promise<string[]> {
 
 describe('db.transaction', () => {
   it('commits when the function resolves', async () => {
-    const created = await test.db.transaction((session) => Author.query(session).insert({ name: 'commit-me' }));
+    const created = await test.db.transaction((session) =>
+      Author.query(session).insert({ name: 'commit-me' }),
+    );
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await authorNames()).toContain('commit-me');
   });
@@ -22,7 +24,9 @@ describe('db.transaction', () => {
     await expect(
       test.db.transaction(async (session) => {
         await Author.query(session).insert({ name: 'outer-rollback' });
-        await session.transaction((inner) => Author.query(inner).insert({ name: 'inner-of-outer-rollback' }));
+        await session.transaction((inner) =>
+          Author.query(inner).insert({ name: 'inner-of-outer-rollback' }),
+        );
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -104,7 +108,8 @@ describe('db.transaction', () => {
 
   it('a service called inside a transaction joins it instead of taking a second connection', async () => {
     const db = test.open({ pool: { max: 1, acquireTimeoutMs: 500 } });
-    const insertAuthor = (name: string) => db.transaction((session) => Author.query(session).insert({ name }));
+    const insertAuthor = (name: string) =>
+      db.transaction((session) => Author.query(session).insert({ name }));
     await expect(
       db.transaction(async (session) => {
         await insertAuthor('joined-1');
@@ -120,9 +125,13 @@ describe('db.transaction', () => {
 
   it('SET LOCAL settings do not outlive the transaction on the pooled connection', async () => {
     const db = test.open({ pool: { max: 1 }, statementTimeoutMs: 1234 });
-    const inside = await db.transaction((session) => session.raw<{ rows: Array<{ statement_timeout: string }> }>('show statement_timeout'));
+    const inside = await db.transaction((session) =>
+      session.raw<{ rows: Array<{ statement_timeout: string }> }>('show statement_timeout'),
+    );
     expect(inside.rows[0]?.statement_timeout).toBe('1234ms');
-    const outside = await db.knex.raw<{ rows: Array<{ statement_timeout: string }> }>('show statement_timeout');
+    const outside = await db.knex.raw<{ rows: Array<{ statement_timeout: string }> }>(
+      'show statement_timeout',
+    );
     expect(outside.rows[0]?.statement_timeout).not.toBe('1234ms');
   });
 });

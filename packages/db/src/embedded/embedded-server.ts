@@ -56,11 +56,16 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
+      '-c',
+      'listen_addresses=127.0.0.1',
       // No unix socket: its default folder may not exist or may belong to a system server.
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=300',
-      ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=300',
+      ...(options.fast
+        ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+        : []),
     ],
     onLog: remember,
     onError: remember,
@@ -99,7 +104,10 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
 }
 
 /** Removes the folders of ephemeral servers whose owning process no longer exists. */
-export async function sweepEphemeralServers(parentDir: string, isOwnerAlive: (name: string) => boolean): Promise<void> {
+export async function sweepEphemeralServers(
+  parentDir: string,
+  isOwnerAlive: (name: string) => boolean,
+): Promise<void> {
   let entries: string[];
   try {
     entries = await readdir(parentDir);

@@ -30,7 +30,9 @@ export function collectMigrations(...groups: ReadonlyArray<readonly Migration[]>
   const seen = new Set<string>();
   for (const migration of all) {
     if (!MIGRATION_NAME.test(migration.name)) {
-      throw new Error(`Migration name ${migration.name} must look like 20261125120000_module_change`);
+      throw new Error(
+        `Migration name ${migration.name} must look like 20261125120000_module_change`,
+      );
     }
     if (seen.has(migration.name)) throw new Error(`Migration ${migration.name} is listed twice`);
     seen.add(migration.name);
@@ -48,30 +50,34 @@ export class Migrator {
   readonly #source: ListMigrationSource;
 
   constructor(database: Database | Knex, migrations: readonly Migration[]) {
-    this.#knex = 'knex' in database && typeof database.knex === 'function' ? database.knex : (database as Knex);
+    this.#knex =
+      'knex' in database && typeof database.knex === 'function'
+        ? database.knex
+        : (database as Knex);
     this.#source = new ListMigrationSource(collectMigrations(migrations));
   }
 
   /** Applies every pending migration; returns the names applied. */
   async latest(): Promise<string[]> {
-    const [, applied] = (await this.#locked((trx) => trx.migrate.latest(this.#config()))) as [number, string[]];
+    const [, applied] = (await this.#locked((trx) => trx.migrate.latest(this.#config()))) as [
+      number,
+      string[],
+    ];
     return applied;
   }
 
   /** Rolls back the last batch (or everything with `all`); returns the names rolled back. */
   async rollback(options: { all?: boolean } = {}): Promise<string[]> {
-    const [, rolledBack] = (await this.#locked((trx) => trx.migrate.rollback(this.#config(), options.all ?? false))) as [
-      number,
-      string[],
-    ];
+    const [, rolledBack] = (await this.#locked((trx) =>
+      trx.migrate.rollback(this.#config(), options.all ?? false),
+    )) as [number, string[]];
     return rolledBack;
   }
 
   async status(): Promise<MigrationStatus[]> {
-    const [completed, pending] = (await this.#locked((trx) => trx.migrate.list(this.#config()))) as [
-      Array<{ name: string }>,
-      Migration[],
-    ];
+    const [completed, pending] = (await this.#locked((trx) =>
+      trx.migrate.list(this.#config()),
+    )) as [Array<{ name: string }>, Migration[]];
     return [
       ...completed.map((entry) => ({ name: entry.name, applied: true })),
       ...pending.map((migration) => ({ name: migration.name, applied: false })),

@@ -1,4 +1,11 @@
-import { Model, snakeCaseMappers, type ColumnNameMappers, type Pojo, type TransactionOrKnex } from 'objection';
+import {
+  Model,
+  snakeCaseMappers,
+  type ColumnNameMappers,
+  type Pojo,
+  type QueryBuilderType,
+  type TransactionOrKnex,
+} from 'objection';
 import { MissingSessionError } from '../errors';
 import { Session } from '../session';
 import { currentSession } from '../session-context';
@@ -38,16 +45,17 @@ export class BaseModel extends Model {
     session?: Session | TransactionOrKnex,
   ) {
     const knex = session instanceof Session ? session.knex : session;
-    return (Model.query as (this: typeof Model, trx?: TransactionOrKnex) => ReturnType<typeof Model.query>).call(
-      this,
-      knex,
-    ) as unknown as import('objection').QueryBuilderType<M>;
+    return (
+      Model.query as (this: typeof Model, trx?: TransactionOrKnex) => ReturnType<typeof Model.query>
+    ).call(this, knex) as unknown as QueryBuilderType<M>;
   }
 
   /** Objection asks for the model's knex when a query was given none: join the current session or fail. */
   static override knex(...args: unknown[]): never {
     if (args.length > 0) {
-      throw new Error('Trellis models are never bound to a global knex; pass a session to each query.');
+      throw new Error(
+        'Trellis models are never bound to a global knex; pass a session to each query.',
+      );
     }
     const session = currentSession();
     if (!session) throw new MissingSessionError(this.name);
@@ -70,7 +78,8 @@ export class BaseModel extends Model {
 
   override $formatJson(json: Pojo): Pojo {
     const formatted = super.$formatJson(json);
-    for (const field of (this.constructor as typeof BaseModel).hiddenFields) delete formatted[field];
+    for (const field of (this.constructor as typeof BaseModel).hiddenFields)
+      delete formatted[field];
     return formatted;
   }
 }

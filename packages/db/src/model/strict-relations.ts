@@ -7,7 +7,10 @@ let mode: StrictRelationsMode = process.env.NODE_ENV === 'production' ? 'warn' :
 let logger: DatabaseLogger | undefined;
 
 /** Production may log instead of throwing; development and tests throw. */
-export function configureStrictRelations(options: { mode: StrictRelationsMode; logger?: DatabaseLogger }): void {
+export function configureStrictRelations(options: {
+  mode: StrictRelationsMode;
+  logger?: DatabaseLogger;
+}): void {
   mode = options.mode;
   logger = options.logger;
 }

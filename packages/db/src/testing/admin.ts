@@ -1,8 +1,14 @@
 import pg from 'pg';
 
 /** Runs statements on the server's maintenance database with one short-lived connection. */
-export async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl, application_name: 'trellis-test-admin' });
+export async function withAdminClient<T>(
+  adminUrl: string,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({
+    connectionString: adminUrl,
+    application_name: 'trellis-test-admin',
+  });
   await client.connect();
   try {
     return await fn(client);

@@ -40,14 +40,16 @@ export function useTestDatabase(config: Partial<DatabaseConfigInput> = {}): Test
       ...overrides,
       pool: { ...config.pool, ...overrides.pool },
       url,
-    } as DatabaseConfigInput);
+    });
     layers.push(db);
     return db;
   };
 
   beforeAll(async () => {
     await withAdminClient(adminUrl, (client) =>
-      client.query(`create database ${quoteIdentifier(name)} template ${quoteIdentifier(template)}`),
+      client.query(
+        `create database ${quoteIdentifier(name)} template ${quoteIdentifier(template)}`,
+      ),
     );
     url = databaseUrl(adminUrl, name);
     main = open();
@@ -66,11 +68,13 @@ export function useTestDatabase(config: Partial<DatabaseConfigInput> = {}): Test
 
   return {
     get url() {
-      if (!url) throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
+      if (!url)
+        throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
       return url;
     },
     get db() {
-      if (!main) throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
+      if (!main)
+        throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
       return main;
     },
     open,

@@ -1,11 +1,21 @@
 import path from 'node:path';
 import { createDatabase } from '../database';
-import { startEmbeddedServer, sweepEphemeralServers, type EmbeddedServer } from '../embedded/embedded-server';
+import {
+  startEmbeddedServer,
+  sweepEphemeralServers,
+  type EmbeddedServer,
+} from '../embedded/embedded-server';
 import { isAlive } from '../embedded/orphans';
 import { dataDirectory } from '../embedded/workspace-root';
 import { Migrator } from '../migrations/migrator';
 import type { Migration } from '../migrations/migration';
-import { databaseUrl, dropStaleTestDatabases, quoteIdentifier, uniqueDatabaseName, withAdminClient } from './admin';
+import {
+  databaseUrl,
+  dropStaleTestDatabases,
+  quoteIdentifier,
+  uniqueDatabaseName,
+  withAdminClient,
+} from './admin';
 
 /** What the global setup hands to every test file (vitest provide/inject). */
 export interface TestServerInfo {
@@ -29,7 +39,9 @@ export interface TestServer extends TestServerInfo {
  * For a package's vitest globalSetup: reach PostgreSQL (DATABASE_URL, or an ephemeral embedded
  * server when unset), migrate a template database once, and clean up afterwards.
  */
-export async function startTestServer(options: { migrations: readonly Migration[] }): Promise<TestServer> {
+export async function startTestServer(options: {
+  migrations: readonly Migration[];
+}): Promise<TestServer> {
   let embedded: EmbeddedServer | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError, DomainError, InvalidInputError, NotFoundError } from './domain-error';
+import { idSchema, requiredText } from './schemas';
+
+describe('domain errors', () => {
+  it('carry the code the API maps and keep their class name', () => {
+    const error = new NotFoundError('Workspace');
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error.code).toBe('NOT_FOUND');
+    expect(error.name).toBe('NotFoundError');
+    expect(new ConflictError('taken').code).toBe('CONFLICT');
+    expect(new InvalidInputError(['assigneeId'], 'not a member').path).toEqual(['assigneeId']);
+  });
+
+  it('requiredText rejects blanks and over-long text; idSchema takes only UUIDs', () => {
+    expect(requiredText(5).safeParse('   ').success).toBe(false);
+    expect(requiredText(5).safeParse('123456').success).toBe(false);
+    expect(requiredText(5).parse('  ok ')).toBe('ok');
+    expect(idSchema.safeParse('1').success).toBe(false);
+    expect(idSchema.safeParse('5f0c4b8e-2d7c-4a3e-9a53-0e1b8c7d6f5a').success).toBe(true);
+  });
+});

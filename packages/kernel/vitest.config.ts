@@ -1,0 +1,3 @@
+import { defineTrellisConfig } from '@trellis/vitest-config';
+
+export default defineTrellisConfig({ test: { passWithNoTests: false } });

@@ -1,0 +1,13 @@
+import { startTestServer } from '@trellis/db/testing';
+import type { TestProject } from 'vitest/node';
+import { identityMigrations } from '@trellis/identity';
+import { workspacesMigrations } from '@trellis/workspaces';
+import { labelsMigrations } from '../src/migrations';
+
+export default async function setup(project: TestProject) {
+  const server = await startTestServer({
+    migrations: [...identityMigrations, ...workspacesMigrations, ...labelsMigrations],
+  });
+  project.provide('trellisTestServer', { adminUrl: server.adminUrl, template: server.template });
+  return () => server.stop();
+}
