@@ -93,7 +93,12 @@ export function parseDatabaseConfig(
   const result = databaseConfigSchema.safeParse(input);
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.map((issue) => ({ key: keyName(issue.path), message: issue.message })),
+    result.error.issues.flatMap((issue) =>
+      // An unknown key is reported on its parent object: name the key itself.
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ key: keyName([...issue.path, key]), message: 'unknown key' }))
+        : [{ key: keyName(issue.path), message: issue.message }],
+    ),
   );
 }
 

@@ -5,6 +5,7 @@ import {
   SerializationFailureError,
   TransactionTimeoutError,
   isConnectionLost,
+  isDriverError,
   isRetryableConflict,
   toDatabaseError,
 } from './errors';
@@ -49,6 +50,12 @@ const SESSION_SETTINGS_SQL =
   "/* trellis:control */ select set_config('statement_timeout', ?, true), " +
   "set_config('lock_timeout', ?, true), set_config('idle_in_transaction_session_timeout', ?, true)";
 
+interface AttemptOutcome {
+  session?: Session;
+  /** Set when `fn` itself threw something that did not come from the database. */
+  applicationError?: unknown;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -70,7 +77,7 @@ export class Database {
   constructor(config: DatabaseConfig, options: DatabaseOptions = {}) {
     this.config = config;
     this.#logger = options.logger ?? consoleLogger;
-    this.knex = createPool(config);
+    this.knex = createPool(config, this.#logger);
     configureStrictRelations({ mode: config.strictRelations, logger: this.#logger });
   }
 
@@ -105,13 +112,15 @@ export class Database {
     this.#running += 1;
     try {
       for (let attempt = 1; ; attempt += 1) {
-        const outcome: { session?: Session } = {};
+        const outcome: AttemptOutcome = {};
         try {
           const result = await this.#attempt(fn, options, openedAt, extraStats, outcome);
           this.counters.committed += 1;
           return result;
         } catch (error) {
           this.counters.rolledBack += 1;
+          // The application's own failure: not the database's to retry or rename.
+          if (error === outcome.applicationError) throw error;
           const retryable =
             isRetryableConflict(error) || (isConnectionLost(error) && !outcome.session?.committing);
           if (retryable && attempt < policy.attempts && !this.#closing) {
@@ -143,7 +152,7 @@ export class Database {
     options: TransactionOptions,
     openedAt: string | undefined,
     extraStats: QueryStats[],
-    outcome: { session?: Session },
+    outcome: AttemptOutcome,
   ): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.config.transactionTimeoutMs;
     const timeoutError = new TransactionTimeoutError(timeoutMs);
@@ -162,7 +171,14 @@ export class Database {
           `${options.lockTimeoutMs ?? this.config.lockTimeoutMs}ms`,
           `${this.config.idleInTransactionTimeoutMs}ms`,
         ]);
-        return sessionStorage.run(session, () => fn(session));
+        return sessionStorage.run(session, async () => {
+          try {
+            return await fn(session);
+          } catch (error) {
+            if (!isDriverError(error)) outcome.applicationError = error;
+            throw error;
+          }
+        });
       },
       {
         ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
@@ -203,18 +219,28 @@ export class Database {
       () => undefined,
       () => undefined,
     );
-    if (!session) {
-      await settled;
-      return;
+    if (session) {
+      this.#logger.warn(
+        { sessionId: session.id, timeoutMs, openedAt: session.openedAt },
+        'transaction held past its deadline: rolling it back and releasing its connection',
+      );
+      await this.#forceRollback(session, 'timed out', new TransactionTimeoutError(timeoutMs));
     }
-    this.#logger.warn(
-      { sessionId: session.id, timeoutMs, openedAt: session.openedAt },
-      'transaction held past its deadline: rolling it back and releasing its connection',
-    );
+    await settled;
+  }
+
+  /**
+   * Ends a transaction from outside its callback. ROLLBACK would wait behind a statement still
+   * running on the same connection, so that statement is cancelled on the server first.
+   */
+  async #forceRollback(
+    session: Session,
+    state: 'timed out' | 'closed',
+    reason: Error,
+  ): Promise<void> {
     const busy = session.inFlightQueries > 0;
-    const rolledBack = session.abort('timed out', new TransactionTimeoutError(timeoutMs));
+    const rolledBack = session.abort(state, reason);
     if (busy) {
-      // ROLLBACK waits behind the running statement on the same connection; cancel it.
       try {
         const connection = await session.connection();
         await (
@@ -228,7 +254,6 @@ export class Database {
       }
     }
     await rolledBack;
-    await settled;
   }
 
   poolStats(): PoolStats {
@@ -261,13 +286,15 @@ export class Database {
       });
       await Promise.race([idle, sleep(deadlineMs)]);
     }
-    for (const session of this.#open) {
-      this.#logger.warn(
-        { sessionId: session.id, openedAt: session.openedAt },
-        'closing the database with a transaction still open: rolling it back',
-      );
-      await session.abort('closed', new DatabaseClosedError());
-    }
+    await Promise.all(
+      [...this.#open].map((session) => {
+        this.#logger.warn(
+          { sessionId: session.id, openedAt: session.openedAt },
+          'closing the database with a transaction still open: rolling it back',
+        );
+        return this.#forceRollback(session, 'closed', new DatabaseClosedError());
+      }),
+    );
     await this.knex.destroy();
   }
 }

@@ -145,6 +145,23 @@ function nativeOf(error: unknown): PgLikeError {
   return current ?? {};
 }
 
+const driverErrors = new WeakSet<object>();
+
+/** @internal Remembers an error as raised by the driver for one of a session's statements. */
+export function markDriverError(error: unknown): void {
+  if (typeof error === 'object' && error !== null) driverErrors.add(error);
+}
+
+/** @internal True when the error, or the driver error Objection or knex wrapped in it, came from a session's statement. */
+export function isDriverError(error: unknown): boolean {
+  let current = error as PgLikeError | undefined;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {
+    if (driverErrors.has(current)) return true;
+    current = current.nativeError as PgLikeError | undefined;
+  }
+  return false;
+}
+
 /** True for failures after which the server has already rolled the transaction back and a retry is safe. */
 export function isRetryableConflict(error: unknown): boolean {
   const code = nativeOf(error).code;

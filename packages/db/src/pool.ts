@@ -1,5 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import type { DatabaseConfig } from './config';
+import type { DatabaseLogger } from './logger';
 
 const BORN_AT = Symbol('trellis.connectionBornAt');
 
@@ -33,10 +34,18 @@ interface TarnPool {
  * The process's one knex pool on the `pg` driver. Sessions are transaction-scoped, so no
  * connection ever carries session-level state between borrowers (PgBouncer-safe).
  */
-export function createPool(config: DatabaseConfig): Knex {
+export function createPool(config: DatabaseConfig, logger: DatabaseLogger): Knex {
   const { pool } = config;
   return knexFactory({
     client: 'pg',
+    // knex's own notices (a dropped connection, an acquire that failed) go to our logger.
+    log: {
+      warn: (message: unknown) => logger.warn({ source: 'knex' }, String(message)),
+      error: (message: unknown) => logger.error({ source: 'knex' }, String(message)),
+      deprecate: (method: string, alternative: string) =>
+        logger.warn({ source: 'knex' }, `${method} is deprecated, use ${alternative}`),
+      debug: () => undefined,
+    },
     connection: {
       connectionString: config.url,
       application_name: config.applicationName,

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { SessionEndedError } from './errors';
+import { SessionEndedError, markDriverError } from './errors';
 import { QueryStats } from './query-stats';
 import { sessionStorage } from './session-context';
 
@@ -64,7 +64,10 @@ export class Session {
     return this.#trx;
   }
 
-  /** Queries sent and not yet answered; the deadline handler cancels them on the server. */
+  /**
+   * Queries sent and not yet answered, those of its savepoints included (they share the
+   * connection); the deadline handler cancels them on the server.
+   */
   get inFlightQueries(): number {
     return this.#inFlight;
   }
@@ -133,20 +136,33 @@ export class Session {
 
   #instrument(client: TransactionClient): void {
     const send = client.query.bind(client);
+    // Errors raised here came from the server or the connection: tag them, so the layer can
+    // tell them from the application's own errors (which it neither retries nor renames).
+    const run = (connection: unknown, query: KnexQueryObject | string) =>
+      send(connection, query).catch((error: unknown) => {
+        markDriverError(error);
+        throw error;
+      });
     client.query = (connection, query) => {
       const sql = typeof query === 'string' ? query : (query.sql ?? '');
       if (TRANSACTION_CONTROL.test(sql)) {
         if (/^\s*COMMIT/i.test(sql)) this.#committing = true;
-        return send(connection, query);
+        return run(connection, query);
       }
       if (!this.isActive) return Promise.reject(this.#endedError());
       const started = performance.now();
-      this.#inFlight += 1;
-      return send(connection, query).finally(() => {
-        this.#inFlight -= 1;
+      this.#countInFlight(1);
+      return run(connection, query).finally(() => {
+        this.#countInFlight(-1);
         const duration = performance.now() - started;
         for (const stats of this.#statsSinks) stats.record(duration);
       });
     };
+  }
+
+  /** A savepoint's statement also busies every enclosing transaction's connection (the same one). */
+  #countInFlight(delta: number): void {
+    this.#inFlight += delta;
+    if (this.parent) this.parent.#countInFlight(delta);
   }
 }

@@ -37,7 +37,8 @@ export function collectMigrations(...groups: ReadonlyArray<readonly Migration[]>
     if (seen.has(migration.name)) throw new Error(`Migration ${migration.name} is listed twice`);
     seen.add(migration.name);
   }
-  return all.sort((a, b) => a.name.localeCompare(b.name));
+  // Plain code-unit order: localeCompare would make the order depend on the machine's locale.
+  return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+/** The API's own settings (the database's are read by @trellis/db's readDatabaseConfig). */
+const apiConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  MIGRATE_ON_START: booleanFlag.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Largest accepted request body; tRPC batches of big task descriptions stay well below. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
+  /** Most calls accepted in one batched HTTP request. */
+  MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** Deadline of one procedure's transaction; past it the work is rolled back and its connection freed. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How long SIGTERM waits for requests in flight before closing the pool anyway. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type ApiConfig = z.output<typeof apiConfigSchema>;
+
+export class ApiConfigError extends Error {
+  override readonly name = 'ApiConfigError';
+}
+
+export function readApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = apiConfigSchema.safeParse(present);
+  if (result.success) return result.data;
+  throw new ApiConfigError(
+    `Invalid API configuration:\n${result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`).join('\n')}`,
+  );
+}

@@ -1,0 +1,6 @@
+import { startApi } from './start-api';
+
+startApi().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import type { Database } from '@trellis/db';
+import { QueryStats } from '@trellis/db';
+import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ApiConfig } from '../config';
+
+/** What every procedure sees. The session, user and actor are added by the procedure builders. */
+export interface Context {
+  config: ApiConfig;
+  db: Database;
+  log: FastifyBaseLogger;
+  requestId: string;
+  /** The bearer token as sent; checked only by authenticated procedures. */
+  token: string | null;
+  /** Every query of this request, across its calls (a batch has several): feeds Server-Timing. */
+  queryStats: QueryStats;
+}
+
+export interface ContextDependencies {
+  config: ApiConfig;
+  db: Database;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{16,256})$/;
+
+export function bearerToken(header: string | undefined): string | null {
+  return header ? (BEARER.exec(header.trim())?.[1] ?? null) : null;
+}
+
+export function createContextFactory(dependencies: ContextDependencies) {
+  return ({ req }: CreateFastifyContextOptions): Context => ({
+    config: dependencies.config,
+    db: dependencies.db,
+    log: req.log,
+    requestId: req.id,
+    token: bearerToken(req.headers.authorization),
+    queryStats: requestQueryStats(req),
+  });
+}
+
+const STATS = Symbol('trellis.queryStats');
+
+/** One QueryStats per HTTP request, kept on the request so the Server-Timing hook reads the same one. */
+export function requestQueryStats(request: object): QueryStats {
+  const holder = request as { [STATS]?: QueryStats };
+  holder[STATS] ??= new QueryStats();
+  return holder[STATS];
+}

@@ -1,0 +1,79 @@
+import { InvalidInputError } from '@trellis/kernel';
+import { initTRPC } from '@trpc/server';
+import superjson from 'superjson';
+import type { Context } from './context';
+
+export interface FieldIssue {
+  path: Array<string | number>;
+  message: string;
+  code: string;
+}
+
+interface IssueCarrier {
+  issues: Array<{
+    path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
+    message: string;
+    code?: string;
+  }>;
+}
+
+function hasIssues(value: unknown): value is IssueCarrier {
+  return (
+    typeof value === 'object' && value !== null && Array.isArray((value as IssueCarrier).issues)
+  );
+}
+
+function fieldIssues(cause: unknown): FieldIssue[] | undefined {
+  if (cause instanceof InvalidInputError) {
+    return [{ path: [...cause.path], message: cause.message, code: 'invalid_reference' }];
+  }
+  if (!hasIssues(cause)) return undefined;
+  return cause.issues.map((issue) => ({
+    path: (issue.path ?? []).map((segment) =>
+      typeof segment === 'object'
+        ? String(segment.key)
+        : typeof segment === 'number'
+          ? segment
+          : String(segment),
+    ),
+    message: issue.message,
+    code: issue.code ?? 'invalid',
+  }));
+}
+
+/** Documentation carried by every procedure; docs/api.md is generated from it. */
+export interface ProcedureMeta {
+  summary: string;
+  /** Expected error codes beyond BAD_REQUEST (invalid input), which every procedure with input can give. */
+  errors: ReadonlyArray<
+    'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS'
+  >;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    // Stacks never reach clients; the log keeps them (see onError in the HTTP server).
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      const issues = error.code === 'BAD_REQUEST' ? fieldIssues(error.cause) : undefined;
+      return {
+        message: internal ? 'Internal server error' : shape.message,
+        code: shape.code,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          ...(shape.data.path ? { path: shape.data.path } : {}),
+          ...(issues ? { issues } : {}),
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const middleware = t.middleware;
+export const baseProcedure = t.procedure;
+export const createCallerFactory = t.createCallerFactory;

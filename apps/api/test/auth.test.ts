@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { codeOf, queriesFromServerTiming, useApi } from './harness';
+
+const api = useApi();
+
+describe('auth', () => {
+  it('signs up with a normalised email, returns a token and never a secret', async () => {
+    const result = await api.client().auth.signUp.mutate({
+      email: '  Ada@Example.COM ',
+      password: 'correct horse battery',
+      name: 'Ada',
+    });
+    expect(result.user).toEqual({ id: expect.any(String), email: 'ada@example.com', name: 'Ada' });
+    expect(result.token.length).toBeGreaterThanOrEqual(43); // 32 random bytes, base64url
+    expect(JSON.stringify(result)).not.toMatch(/hash|password|scrypt/i);
+    const me = await api.client(result.token).auth.me.query();
+    expect(me).toEqual(result.user);
+  });
+
+  it('rejects a taken email with CONFLICT', async () => {
+    await api.client().auth.signUp.mutate({ email: 'taken@example.com', password: 'long enough password', name: 'A' });
+    expect(
+      await codeOf(
+        api.client().auth.signUp.mutate({ email: 'TAKEN@example.com', password: 'another password!', name: 'B' }),
+      ),
+    ).toBe('CONFLICT');
+  });
+
+  it('gives the same UNAUTHORIZED for a wrong password and an unknown email', async () => {
+    await api.client().auth.signUp.mutate({ email: 'grace@example.com', password: 'the right password', name: 'G' });
+    const wrong = await api
+      .client()
+      .auth.signIn.mutate({ email: 'grace@example.com', password: 'the wrong password' })
+      .catch((error: Error) => error);
+    const unknown = await api
+      .client()
+      .auth.signIn.mutate({ email: 'nobody@example.com', password: 'the wrong password' })
+      .catch((error: Error) => error);
+    expect(wrong).toBeInstanceOf(Error);
+    expect(unknown).toBeInstanceOf(Error);
+    expect((wrong as { data?: { code?: string } }).data?.code).toBe('UNAUTHORIZED');
+    expect((wrong as Error).message).toBe((unknown as Error).message);
+    const signedIn = await api.client().auth.signIn.mutate({ email: 'GRACE@example.com', password: 'the right password' });
+    expect(signedIn.user.email).toBe('grace@example.com');
+  });
+
+  it('signOut makes the token stop working at once; missing and malformed tokens are UNAUTHORIZED', async () => {
+    const { token } = await api
+      .client()
+      .auth.signUp.mutate({ email: 'leaver@example.com', password: 'long enough password', name: 'L' });
+    expect(await api.client(token).auth.signOut.mutate()).toEqual({ ok: true });
+    expect(await codeOf(api.client(token).auth.me.query())).toBe('UNAUTHORIZED');
+    expect(await codeOf(api.client().auth.me.query())).toBe('UNAUTHORIZED');
+    expect(await codeOf(api.client('not-a-token').auth.me.query())).toBe('UNAUTHORIZED');
+  });
+
+  it('every response carries Server-Timing with the queries of the request, authentication included', async () => {
+    const { token } = await api
+      .client()
+      .auth.signUp.mutate({ email: 'timer@example.com', password: 'long enough password', name: 'T' });
+    await api.client(token).auth.me.query();
+    const headers = api.lastHeaders();
+    expect(headers?.get('server-timing')).toMatch(/^db;dur=\d+(\.\d+)?;desc="\d+ queries"$/);
+    expect(queriesFromServerTiming(headers)).toBe(1); // auth.me is the token lookup and nothing else
+    expect(headers?.get('x-request-id')).toBeTruthy();
+  });
+
+  it('echoes a well-formed x-request-id from the load balancer', async () => {
+    const response = await fetch(`${api.url}/auth.me`, { headers: { 'x-request-id': 'lb-1234' } });
+    expect(response.headers.get('x-request-id')).toBe('lb-1234');
+    expect(response.status).toBe(401);
+  });
+});

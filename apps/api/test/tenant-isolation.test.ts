@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { addMember, createUser, createWorld } from './fixtures';
+import { codeOf, useApi } from './harness';
+
+const api = useApi();
+
+async function worldWithTask() {
+  const world = await createWorld(api);
+  const task = await world.owner.client.tasks.create.mutate({
+    projectId: world.project.id,
+    title: 'Secret roadmap',
+    labelIds: [world.label.id],
+  });
+  await world.owner.client.comments.add.mutate({ taskId: task.id, body: 'classified' });
+  return { ...world, task };
+}
+
+describe('tenant isolation', () => {
+  it('a user of workspace B gets NOT_FOUND for every procedure called with ids of workspace A', async () => {
+    const a = await worldWithTask();
+    const b = await createWorld(api, 'OPS');
+    const intruder = b.owner.client;
+    const calls: Record<string, Promise<unknown>> = {
+      'workspaces.get': intruder.workspaces.get.query({ slug: a.workspace.slug }),
+      'workspaces.addMember': intruder.workspaces.addMember.mutate({
+        workspaceId: a.workspace.id,
+        email: b.owner.email,
+        role: 'admin',
+      }),
+      'workspaces.removeMember': intruder.workspaces.removeMember.mutate({
+        workspaceId: a.workspace.id,
+        userId: a.owner.id,
+      }),
+      'projects.create': intruder.projects.create.mutate({ workspaceId: a.workspace.id, key: 'HACK', name: 'x' }),
+      'projects.list': intruder.projects.list.query({ workspaceId: a.workspace.id }),
+      'labels.create': intruder.labels.create.mutate({ workspaceId: a.workspace.id, name: 'x', color: '#000000' }),
+      'labels.list': intruder.labels.list.query({ workspaceId: a.workspace.id }),
+      'tasks.create': intruder.tasks.create.mutate({ projectId: a.project.id, title: 'x' }),
+      'tasks.get': intruder.tasks.get.query({ id: a.task.id }),
+      'tasks.list': intruder.tasks.list.query({ projectId: a.project.id }),
+      'tasks.update': intruder.tasks.update.mutate({ id: a.task.id, version: a.task.version, title: 'pwned' }),
+      'tasks.delete': intruder.tasks.delete.mutate({ id: a.task.id }),
+      'comments.add': intruder.comments.add.mutate({ taskId: a.task.id, body: 'x' }),
+      'activity.list': intruder.activity.list.query({ workspaceId: a.workspace.id }),
+    };
+    const codes = Object.fromEntries(
+      await Promise.all(Object.entries(calls).map(async ([name, call]) => [name, await codeOf(call)] as const)),
+    );
+    expect(codes).toEqual(Object.fromEntries(Object.keys(calls).map((name) => [name, 'NOT_FOUND'])));
+
+    // Nothing changed in A, and B's own list does not show A.
+    const task = await a.owner.client.tasks.get.query({ id: a.task.id });
+    expect(task.title).toBe('Secret roadmap');
+    expect(task.comments).toHaveLength(1);
+    expect((await intruder.workspaces.list.query()).map((w) => w.id)).toEqual([b.workspace.id]);
+  });
+
+  it('a foreign id and an id that does not exist give the same answer', async () => {
+    const a = await worldWithTask();
+    const outsider = await createUser(api, 'outsider');
+    const foreign = await outsider.client.tasks.get.query({ id: a.task.id }).catch((error: Error) => error);
+    const missing = await outsider.client.tasks.get.query({ id: randomUUID() }).catch((error: Error) => error);
+    expect((foreign as Error).message).toBe((missing as Error).message);
+    const foreignWs = await outsider.client.workspaces.get.query({ slug: a.workspace.slug }).catch((e: Error) => e);
+    const missingWs = await outsider.client.workspaces.get.query({ slug: 'no-such-slug' }).catch((e: Error) => e);
+    expect((foreignWs as Error).message).toBe((missingWs as Error).message);
+  });
+
+  it("an assignee from another workspace or another workspace's label is BAD_REQUEST naming the field", async () => {
+    const a = await worldWithTask();
+    const b = await createWorld(api, 'OPS');
+    const assignee = await b.owner.client.tasks.create
+      .mutate({ projectId: b.project.id, title: 'x', assigneeId: a.owner.id })
+      .catch((error: { data?: { code?: string; issues?: Array<{ path: unknown[] }> } }) => error);
+    expect((assignee as { data?: { code?: string } }).data?.code).toBe('BAD_REQUEST');
+    expect((assignee as { data: { issues: Array<{ path: unknown[] }> } }).data.issues[0]?.path).toEqual(['assigneeId']);
+    const label = await b.owner.client.tasks.create
+      .mutate({ projectId: b.project.id, title: 'x', labelIds: [a.label.id] })
+      .catch((error: { data?: { code?: string; issues?: Array<{ path: unknown[] }> } }) => error);
+    expect((label as { data: { code: string } }).data.code).toBe('BAD_REQUEST');
+    expect((label as { data: { issues: Array<{ path: unknown[] }> } }).data.issues[0]?.path[0]).toBe('labelIds');
+  });
+
+  it("a viewer reads everything and every one of a viewer's mutations is FORBIDDEN", async () => {
+    const a = await worldWithTask();
+    const viewer = (await addMember(api, a, 'viewer')).client;
+    expect((await viewer.tasks.get.query({ id: a.task.id })).title).toBe('Secret roadmap');
+    expect(await viewer.projects.list.query({ workspaceId: a.workspace.id })).toHaveLength(1);
+    const calls: Record<string, Promise<unknown>> = {
+      'workspaces.addMember': viewer.workspaces.addMember.mutate({
+        workspaceId: a.workspace.id,
+        email: a.owner.email,
+        role: 'member',
+      }),
+      'workspaces.removeMember': viewer.workspaces.removeMember.mutate({
+        workspaceId: a.workspace.id,
+        userId: a.owner.id,
+      }),
+      'projects.create': viewer.projects.create.mutate({ workspaceId: a.workspace.id, key: 'VIEW', name: 'x' }),
+      'labels.create': viewer.labels.create.mutate({ workspaceId: a.workspace.id, name: 'v', color: '#000000' }),
+      'tasks.create': viewer.tasks.create.mutate({ projectId: a.project.id, title: 'x' }),
+      'tasks.update': viewer.tasks.update.mutate({ id: a.task.id, version: a.task.version, title: 'x' }),
+      'tasks.delete': viewer.tasks.delete.mutate({ id: a.task.id }),
+      'comments.add': viewer.comments.add.mutate({ taskId: a.task.id, body: 'x' }),
+    };
+    const codes = Object.fromEntries(
+      await Promise.all(Object.entries(calls).map(async ([name, call]) => [name, await codeOf(call)] as const)),
+    );
+    expect(codes).toEqual(Object.fromEntries(Object.keys(calls).map((name) => [name, 'FORBIDDEN'])));
+  });
+
+  it('a signed-out token gets UNAUTHORIZED from every authenticated procedure', async () => {
+    const a = await worldWithTask();
+    const user = await addMember(api, a, 'member');
+    await user.client.auth.signOut.mutate();
+    const c = user.client;
+    const calls = [
+      c.auth.me.query(),
+      c.auth.signOut.mutate(),
+      c.workspaces.list.query(),
+      c.workspaces.get.query({ slug: a.workspace.slug }),
+      c.workspaces.create.mutate({ name: 'x', slug: 'signed-out' }),
+      c.projects.list.query({ workspaceId: a.workspace.id }),
+      c.labels.list.query({ workspaceId: a.workspace.id }),
+      c.tasks.get.query({ id: a.task.id }),
+      c.tasks.list.query({ projectId: a.project.id }),
+      c.tasks.create.mutate({ projectId: a.project.id, title: 'x' }),
+      c.comments.add.mutate({ taskId: a.task.id, body: 'x' }),
+      c.activity.list.query({ workspaceId: a.workspace.id }),
+    ];
+    expect(new Set(await Promise.all(calls.map(codeOf)))).toEqual(new Set(['UNAUTHORIZED']));
+  });
+
+  it('the owner cannot be removed, and admins manage members', async () => {
+    const a = await worldWithTask();
+    const admin = await addMember(api, a, 'admin');
+    expect(
+      await codeOf(admin.client.workspaces.removeMember.mutate({ workspaceId: a.workspace.id, userId: a.owner.id })),
+    ).toBe('FORBIDDEN');
+    const member = await addMember(api, a, 'member');
+    expect(
+      await admin.client.workspaces.removeMember.mutate({ workspaceId: a.workspace.id, userId: member.id }),
+    ).toEqual({ ok: true });
+    expect(await codeOf(member.client.tasks.get.query({ id: a.task.id }))).toBe('NOT_FOUND');
+  });
+});

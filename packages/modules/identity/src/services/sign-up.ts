@@ -1,0 +1,31 @@
+import { UniqueViolationError, toDatabaseError, type Session } from '@trellis/db';
+import { ConflictError } from '@trellis/kernel';
+import type { z } from 'zod';
+import { hashPassword } from '../credentials/password-hash';
+import { UserModel } from '../models/user-model';
+import { signUpInput } from '../schemas';
+import { toUser, type User } from '../user';
+import { issueToken } from './issue-token';
+
+const EMAIL_TAKEN = 'users_email_key';
+
+/** Creates an account and signs it in. A taken email is a ConflictError. */
+export async function signUp(
+  session: Session,
+  input: z.input<typeof signUpInput>,
+): Promise<{ token: string; user: User }> {
+  const { email, password, name } = signUpInput.parse(input);
+  const passwordHash = await hashPassword(password);
+  let user: UserModel;
+  try {
+    user = await UserModel.query(session).insert({ email, name, passwordHash });
+  } catch (error) {
+    const mapped = toDatabaseError(error);
+    if (mapped instanceof UniqueViolationError && mapped.constraint === EMAIL_TAKEN) {
+      throw new ConflictError('An account with this email already exists');
+    }
+    throw error;
+  }
+  const token = await issueToken(session, user.id);
+  return { token, user: toUser(user) };
+}

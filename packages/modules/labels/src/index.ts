@@ -1,0 +1,7 @@
+export { labelsMigrations } from './migrations';
+export type { Label } from './label';
+export { createLabelInput, labelSchema, listLabelsInput } from './schemas';
+export { createLabel } from './services/create-label';
+export { listLabels } from './services/list-labels';
+export { findLabelsInWorkspace } from './services/find-labels-in-workspace';
+export { LabelModel } from './models/label-model';

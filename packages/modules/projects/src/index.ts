@@ -1,0 +1,7 @@
+export { projectsMigrations } from './migrations';
+export type { Project } from './project';
+export { createProjectInput, listProjectsInput, projectSchema } from './schemas';
+export { createProject } from './services/create-project';
+export { listProjects } from './services/list-projects';
+export { getProjectForActor } from './services/get-project-for-actor';
+export { ProjectModel } from './models/project-model';

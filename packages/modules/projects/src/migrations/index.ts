@@ -1,0 +1,4 @@
+import type { Migration } from '@trellis/db';
+import { createProjects } from './create-projects';
+
+export const projectsMigrations: Migration[] = [createProjects];

@@ -1,0 +1,21 @@
+import { idSchema, requiredText } from '@trellis/kernel';
+import { z } from 'zod';
+
+export const createProjectInput = z.strictObject({
+  workspaceId: idSchema,
+  key: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9]{1,9}$/, '2 to 10 upper-case letters or digits, starting with a letter'),
+  name: requiredText(100),
+});
+
+export const listProjectsInput = z.strictObject({
+  workspaceId: idSchema,
+});
+
+export const projectSchema = z.object({
+  id: z.uuid(),
+  workspaceId: z.uuid(),
+  key: z.string(),
+  name: z.string(),
+});

@@ -1,0 +1,41 @@
+import type { Database } from '@trellis/db';
+import { signUp, type User } from '@trellis/identity';
+import type { Actor } from '@trellis/kernel';
+import { MembershipModel, createWorkspace, type Role } from '@trellis/workspaces';
+
+export type Person = User & Actor;
+
+/** Registers one user per name (email `<name>@example.com`). */
+export async function registerUsers(db: Database, names: readonly string[]): Promise<Person[]> {
+  return db.transaction(async (session) => {
+    const users: Person[] = [];
+    for (const name of names) {
+      const { user } = await signUp(session, {
+        email: `${name}@example.com`,
+        password: `password-of-${name}`,
+        name,
+      });
+      users.push({ ...user, userId: user.id });
+    }
+    return users;
+  });
+}
+
+/**
+ * A workspace owned by `owner` with the given extra members. Memberships are written directly:
+ * this package's test database has no activity table, which addMember would write to.
+ */
+export async function workspaceWith(
+  db: Database,
+  owner: Person,
+  slug: string,
+  members: ReadonlyArray<readonly [Person, Exclude<Role, 'owner'>]>,
+): Promise<string> {
+  return db.transaction(async (session) => {
+    const { id } = await createWorkspace(session, owner, { name: slug, slug });
+    for (const [person, role] of members) {
+      await MembershipModel.query(session).insert({ workspaceId: id, userId: person.id, role });
+    }
+    return id;
+  });
+}

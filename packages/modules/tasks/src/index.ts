@@ -1,0 +1,21 @@
+export { tasksMigrations } from './migrations';
+export type { Comment, Task, TaskDetail, TaskPriority, TaskStatus } from './types';
+export {
+  addCommentInput,
+  commentSchema,
+  createTaskInput,
+  deleteTaskInput,
+  getTaskInput,
+  listTasksInput,
+  taskDetailSchema,
+  taskPageSchema,
+  taskSchema,
+  updateTaskInput,
+} from './schemas';
+export { createTask } from './services/create-task';
+export { getTask } from './services/get-task';
+export { listTasks } from './services/list-tasks';
+export { updateTask } from './services/update-task';
+export { deleteTask } from './services/delete-task';
+export { addComment } from './services/add-comment';
+export { countOpenTasks } from './services/count-open-tasks';

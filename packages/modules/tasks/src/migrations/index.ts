@@ -1,0 +1,7 @@
+import type { Migration } from '@trellis/db';
+import { createComments } from './20261125150100-create-comments';
+import { createTaskLabels } from './20261125150200-create-task-labels';
+import { createTasks } from './20261125150000-create-tasks';
+
+/** The tasks module's schema changes, in order. */
+export const tasksMigrations: Migration[] = [createTasks, createComments, createTaskLabels];

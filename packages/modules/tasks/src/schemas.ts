@@ -1,0 +1,117 @@
+import { idSchema, requiredText } from '@trellis/kernel';
+import { userSchema } from '@trellis/identity';
+import { labelSchema } from '@trellis/labels';
+import { z } from 'zod';
+import { TASK_PRIORITIES, TASK_STATUSES } from './types';
+
+export const MAX_LABELS_PER_TASK = 20;
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 50;
+
+export const taskStatusSchema = z.enum(TASK_STATUSES);
+export const taskPrioritySchema = z.enum(TASK_PRIORITIES);
+
+const titleSchema = requiredText(200);
+const descriptionSchema = z.string().max(20_000).nullable();
+const dueDateSchema = z.date().nullable();
+const assigneeIdSchema = idSchema.nullable();
+const labelIdsSchema = z
+  .array(idSchema)
+  .max(MAX_LABELS_PER_TASK)
+  .refine((ids) => new Set(ids).size === ids.length, { message: 'must not repeat a label' });
+
+// ---- inputs (strict: unknown keys are rejected) ----
+
+export const createTaskInput = z.strictObject({
+  projectId: idSchema,
+  title: titleSchema,
+  description: descriptionSchema.optional(),
+  status: taskStatusSchema.default('todo'),
+  priority: taskPrioritySchema.default('none'),
+  assigneeId: assigneeIdSchema.optional(),
+  labelIds: labelIdsSchema.default([]),
+  dueDate: dueDateSchema.optional(),
+});
+export type CreateTaskInput = z.infer<typeof createTaskInput>;
+
+export const getTaskInput = z.strictObject({ id: idSchema });
+export type GetTaskInput = z.infer<typeof getTaskInput>;
+
+export const listTasksInput = z.strictObject({
+  projectId: idSchema,
+  status: taskStatusSchema.optional(),
+  /** A user id, or null for unassigned tasks. */
+  assigneeId: assigneeIdSchema.optional(),
+  labelId: idSchema.optional(),
+  /** Words of the title (PostgreSQL full text, 'simple' configuration). */
+  search: z.string().trim().min(1).max(200).optional(),
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  /** The `nextCursor` of the previous page; absent or null for the first page. */
+  cursor: z.string().max(200).nullish(),
+});
+export type ListTasksInput = z.infer<typeof listTasksInput>;
+
+export const updateTaskInput = z.strictObject({
+  id: idSchema,
+  /** The version the caller read; a different current version is a conflict. */
+  version: z.number().int().min(1),
+  title: titleSchema.optional(),
+  description: descriptionSchema.optional(),
+  status: taskStatusSchema.optional(),
+  priority: taskPrioritySchema.optional(),
+  assigneeId: assigneeIdSchema.optional(),
+  /** Replaces the whole label set. */
+  labelIds: labelIdsSchema.optional(),
+  dueDate: dueDateSchema.optional(),
+});
+export type UpdateTaskInput = z.infer<typeof updateTaskInput>;
+
+export const deleteTaskInput = z.strictObject({ id: idSchema });
+export type DeleteTaskInput = z.infer<typeof deleteTaskInput>;
+
+export const addCommentInput = z.strictObject({
+  taskId: idSchema,
+  body: requiredText(10_000),
+});
+export type AddCommentInput = z.infer<typeof addCommentInput>;
+
+// ---- outputs ----
+
+export const commentSchema = z.object({
+  id: idSchema,
+  body: z.string(),
+  createdAt: z.date(),
+  author: userSchema,
+});
+
+export const taskSchema = z.object({
+  id: idSchema,
+  projectId: idSchema,
+  number: z.number().int().positive(),
+  key: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  status: taskStatusSchema,
+  priority: taskPrioritySchema,
+  dueDate: z.date().nullable(),
+  version: z.number().int().positive(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  assignee: userSchema.nullable(),
+  reporter: userSchema,
+  labels: z.array(labelSchema),
+});
+
+export const taskDetailSchema = taskSchema.extend({
+  project: z.object({ id: idSchema, key: z.string(), name: z.string() }),
+  comments: z.array(commentSchema),
+});
+
+export const taskListItemSchema = taskSchema.extend({
+  commentCount: z.number().int().nonnegative(),
+});
+
+export const taskPageSchema = z.object({
+  items: z.array(taskListItemSchema),
+  nextCursor: z.string().nullable(),
+});

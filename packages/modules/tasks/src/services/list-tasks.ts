@@ -1,0 +1,63 @@
+import type { Session } from '@trellis/db';
+import type { Actor } from '@trellis/kernel';
+import { getProjectForActor } from '@trellis/projects';
+import { raw } from 'objection';
+import type { z } from 'zod';
+import { TaskModel } from '../models/task-model';
+import { listTasksInput } from '../schemas';
+import { TaskCursor } from '../task-cursor';
+import { TASK_LABELS_GRAPH, selectTaskWithUsers, taskGraphModifiers, type TaskRow } from '../task-query';
+import { toLoadedTask } from '../task-mapper';
+import type { TaskPage } from '../types';
+
+/**
+ * A page of a project's tasks, newest (highest number) first; any member. Keyset pagination on
+ * `number`: the cursor names the last number shown and the next page starts below it.
+ * Queries: project and role (1), the page with its users joined and each task's comment count
+ * as a correlated subquery (1), the labels of the whole page (1): 3 for a page of 1 or of 100.
+ */
+export async function listTasks(
+  session: Session,
+  actor: Actor,
+  rawInput: z.input<typeof listTasksInput>,
+): Promise<TaskPage> {
+  const input = listTasksInput.parse(rawInput);
+  const before = input.cursor ? TaskCursor.decode(input.cursor) : undefined;
+  const project = await getProjectForActor(session, actor, input.projectId, 'viewer');
+
+  const query = selectTaskWithUsers(TaskModel.query(session))
+    .select(
+      raw('(select count(*)::int from comments where comments.task_id = tasks.id) as comment_count'),
+    )
+    .where('tasks.project_id', project.id)
+    .orderBy('tasks.number', 'desc')
+    .limit(input.limit + 1)
+    .withGraphFetched(TASK_LABELS_GRAPH)
+    .modifiers(taskGraphModifiers);
+  if (before !== undefined) void query.where('tasks.number', '<', before);
+  if (input.status) void query.where('tasks.status', input.status);
+  if (input.assigneeId === null) void query.whereNull('tasks.assignee_id');
+  else if (input.assigneeId) void query.where('tasks.assignee_id', input.assigneeId);
+  if (input.labelId) {
+    void query.whereRaw(
+      'exists (select 1 from task_labels where task_labels.task_id = tasks.id and task_labels.label_id = ?)',
+      [input.labelId],
+    );
+  }
+  if (input.search) {
+    void query.whereRaw("to_tsvector('simple', tasks.title) @@ plainto_tsquery('simple', ?)", [
+      input.search,
+    ]);
+  }
+
+  const rows = (await query) as Array<TaskRow & { commentCount: number }>;
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((task) => ({
+      ...toLoadedTask(task, project.key),
+      commentCount: task.commentCount,
+    })),
+    nextCursor: rows.length > input.limit && last ? TaskCursor.encode(last.number) : null,
+  };
+}

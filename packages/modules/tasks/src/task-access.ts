@@ -1,0 +1,61 @@
+import type { Session } from '@trellis/db';
+import { NotFoundError, type Actor } from '@trellis/kernel';
+import { assertRole, joinActorRole, type Role } from '@trellis/workspaces';
+import { TaskModel } from './models/task-model';
+import { selectTaskWithUsers, taskGraphModifiers, type TaskRow } from './task-query';
+
+/** Columns of the task's project and the actor's role, fetched with the task in one query. */
+export interface TaskAccess {
+  /** The task with its reporter and assignee joined (and `graph` loaded, if asked). */
+  task: TaskRow;
+  project: { id: string; key: string; name: string; workspaceId: string };
+  role: Role;
+}
+
+interface AccessColumns {
+  projectKey: string;
+  projectName: string;
+  workspaceId: string;
+  actorRole: Role;
+}
+
+/**
+ * Fetches a task together with its reporter and assignee, its project and the actor's role in
+ * the project's workspace, in ONE query: the membership is an inner join, so a task of a workspace the actor is not
+ * in is simply not found (NotFoundError('Task'), nothing leaks). A role below `minimum` is
+ * ForbiddenError.
+ */
+export async function findTaskForActor(
+  session: Session,
+  actor: Actor,
+  taskId: string,
+  minimum: Role,
+  /** Relations to load with the task (withGraphFetched: one query per relation). */
+  graph?: string,
+): Promise<TaskAccess> {
+  let query = selectTaskWithUsers(TaskModel.query(session))
+    .select(
+      'projects.key as project_key',
+      'projects.name as project_name',
+      'projects.workspace_id as workspace_id',
+    )
+    .join('projects', 'projects.id', 'tasks.project_id')
+    .where('tasks.id', taskId)
+    .first();
+  if (graph) query = query.withGraphFetched(graph).modifiers(taskGraphModifiers);
+  const row = (await joinActorRole(query, actor, 'projects.workspace_id')) as
+    | (TaskRow & AccessColumns)
+    | undefined;
+  const role = assertRole(row?.actorRole, minimum, 'Task');
+  if (!row) throw new NotFoundError('Task');
+  return {
+    task: row,
+    project: {
+      id: row.projectId,
+      key: row.projectKey,
+      name: row.projectName,
+      workspaceId: row.workspaceId,
+    },
+    role,
+  };
+}

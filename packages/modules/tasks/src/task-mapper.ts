@@ -1,0 +1,99 @@
+import type { User } from '@trellis/identity';
+import type { Label } from '@trellis/labels';
+import type { CommentModel } from './models/comment-model';
+import type { TaskModel } from './models/task-model';
+import type { CommentAuthorColumns, TaskRow } from './task-query';
+import type { Comment, Task } from './types';
+
+/**
+ * Models to plain objects. Services return only what these build: object literals with the
+ * documented fields, never Objection instances (no hidden columns, no lazy surprises).
+ */
+
+interface UserLike {
+  id: string;
+  email: string;
+  name: string;
+}
+
+interface LabelLike {
+  id: string;
+  name: string;
+  color: string;
+}
+
+export function toUser(user: UserLike): User {
+  return { id: user.id, email: user.email, name: user.name };
+}
+
+export function toLabel(label: LabelLike): Label {
+  return { id: label.id, name: label.name, color: label.color };
+}
+
+/** Labels in one stable order (by name, then id), whichever query produced them. */
+export function toLabels(labels: readonly LabelLike[]): Label[] {
+  return labels
+    .map(toLabel)
+    .sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
+}
+
+export function taskKey(projectKey: string, number: number): string {
+  return `${projectKey}-${number}`;
+}
+
+export interface TaskRelations {
+  assignee: UserLike | null;
+  reporter: UserLike;
+  labels: readonly LabelLike[];
+}
+
+/** A task row plus its related users and labels, given explicitly. */
+export function toTask(task: TaskModel, projectKey: string, related: TaskRelations): Task {
+  return {
+    id: task.id,
+    projectId: task.projectId,
+    number: task.number,
+    key: taskKey(projectKey, task.number),
+    title: task.title,
+    description: task.description,
+    status: task.status,
+    priority: task.priority,
+    dueDate: task.dueDate,
+    version: task.version,
+    createdAt: task.createdAt,
+    updatedAt: task.updatedAt,
+    assignee: related.assignee ? toUser(related.assignee) : null,
+    reporter: toUser(related.reporter),
+    labels: toLabels(related.labels),
+  };
+}
+
+/** The reporter and assignee joined into a task row (see selectTaskWithUsers). */
+export function joinedUsers(row: TaskRow): { assignee: User | null; reporter: User } {
+  return {
+    reporter: { id: row.reporterId, email: row.reporterEmail, name: row.reporterName },
+    assignee:
+      row.assigneeId && row.assigneeEmail !== null && row.assigneeName !== null
+        ? { id: row.assigneeId, email: row.assigneeEmail, name: row.assigneeName }
+        : null,
+  };
+}
+
+/** A task row read with its users joined and its labels fetched (TASK_LABELS_GRAPH). */
+export function toLoadedTask(row: TaskRow, projectKey: string): Task {
+  const { labels } = row;
+  if (!labels) throw new Error(`Task ${row.id} was read without its labels`);
+  return toTask(row, projectKey, { ...joinedUsers(row), labels });
+}
+
+/** A comment row read with its author joined. */
+export function toComment(row: CommentModel & CommentAuthorColumns): Comment {
+  return {
+    id: row.id,
+    body: row.body,
+    createdAt: row.createdAt,
+    author: { id: row.authorId, email: row.authorEmail, name: row.authorName },
+  };
+}

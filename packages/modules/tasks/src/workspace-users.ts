@@ -1,0 +1,36 @@
+import type { Session } from '@trellis/db';
+import { UserModel, type User } from '@trellis/identity';
+import { MembershipModel } from '@trellis/workspaces';
+import { raw } from 'objection';
+import { toUser } from './task-mapper';
+
+export interface WorkspaceUser {
+  user: User;
+  /** True when the user is a member (any role) of the workspace asked about. */
+  isMember: boolean;
+}
+
+/**
+ * The users with these ids and whether each is a member of `workspaceId`, in ONE query.
+ * createTask and updateTask use it to check a new assignee and to read the reporter at once.
+ */
+export async function findWorkspaceUsers(
+  session: Session,
+  workspaceId: string,
+  userIds: readonly string[],
+): Promise<Map<string, WorkspaceUser>> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Map();
+  const rows = (await UserModel.query(session)
+    .select(
+      'users.id',
+      'users.email',
+      'users.name',
+      raw(
+        'exists (select 1 from ?? as m where m.workspace_id = ? and m.user_id = users.id) as is_member',
+        [MembershipModel.tableName, workspaceId],
+      ),
+    )
+    .whereIn('users.id', ids)) as Array<UserModel & { isMember: boolean }>;
+  return new Map(rows.map((row) => [row.id, { user: toUser(row), isMember: row.isMember }]));
+}

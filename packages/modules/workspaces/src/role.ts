@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** Weakest first: viewers read, members write, admins manage members, the owner owns. */
+export const ROLES = ['viewer', 'member', 'admin', 'owner'] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export const roleSchema = z.enum(ROLES);
+
+export function roleAtLeast(role: Role, minimum: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(minimum);
+}

@@ -1,0 +1,62 @@
+import { userSchema, type User } from '@trellis/identity';
+import { idSchema, requiredText } from '@trellis/kernel';
+import { z } from 'zod';
+import { roleSchema, type Role } from './role';
+
+export interface WorkspaceSummary {
+  id: string;
+  name: string;
+  slug: string;
+  role: Role;
+}
+
+export interface Member {
+  user: User;
+  role: Role;
+}
+
+export interface WorkspaceDetail extends WorkspaceSummary {
+  members: Member[];
+}
+
+const slugSchema = z
+  .string()
+  .min(3)
+  .max(40)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case letters and digits, separated by single dashes');
+
+export const createWorkspaceInput = z.strictObject({
+  name: requiredText(100),
+  slug: slugSchema,
+});
+
+export const getWorkspaceInput = z.strictObject({
+  slug: slugSchema,
+});
+
+export const addMemberInput = z.strictObject({
+  workspaceId: idSchema,
+  email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
+  role: z.enum(['admin', 'member', 'viewer']),
+});
+
+export const removeMemberInput = z.strictObject({
+  workspaceId: idSchema,
+  userId: idSchema,
+});
+
+export const workspaceSummarySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  slug: z.string(),
+  role: roleSchema,
+});
+
+export const memberSchema = z.object({
+  user: userSchema,
+  role: roleSchema,
+});
+
+export const workspaceDetailSchema = workspaceSummarySchema.extend({
+  members: z.array(memberSchema),
+});
