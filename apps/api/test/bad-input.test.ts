@@ -12,14 +12,21 @@ interface RawAnswer {
 }
 
 /** A raw tRPC call with a hand-made body, so that inputs the typed client forbids can be sent. */
-async function raw(procedure: string, token: string, body: string, method = 'POST'): Promise<RawAnswer> {
+async function raw(
+  procedure: string,
+  token: string,
+  body: string,
+  method = 'POST',
+): Promise<RawAnswer> {
   const response = await fetch(`${api.url}/${procedure}`, {
     method,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     ...(method === 'POST' ? { body } : {}),
   });
   const text = await response.text();
-  let parsed: { error?: { json?: { data?: { code?: string; issues?: Array<{ path: unknown[] }> } } } } = {};
+  let parsed: {
+    error?: { json?: { data?: { code?: string; issues?: Array<{ path: unknown[] }> } } };
+  } = {};
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
@@ -45,27 +52,66 @@ describe('bad input gets BAD_REQUEST naming the field, never a 500, and writes n
       ['wrong type', 'tasks.create', { projectId, title: 123 }, 'title'],
       ['blank title', 'tasks.create', { projectId, title: '   ' }, 'title'],
       ['over-long title', 'tasks.create', { projectId, title: 'x'.repeat(201) }, 'title'],
-      ['over-long description', 'tasks.create', { projectId, title: 'ok', description: 'x'.repeat(20_001) }, 'description'],
+      [
+        'over-long description',
+        'tasks.create',
+        { projectId, title: 'ok', description: 'x'.repeat(20_001) },
+        'description',
+      ],
       ['unknown status', 'tasks.create', { projectId, title: 'ok', status: 'bogus' }, 'status'],
-      ['unknown priority', 'tasks.create', { projectId, title: 'ok', priority: 'critical' }, 'priority'],
+      [
+        'unknown priority',
+        'tasks.create',
+        { projectId, title: 'ok', priority: 'critical' },
+        'priority',
+      ],
       ['extra key', 'tasks.create', { projectId, title: 'ok', ownerId: world.owner.id }, ''],
       ['not a uuid', 'tasks.create', { projectId: 'project-1', title: 'ok' }, 'projectId'],
-      ['too many labels', 'tasks.create', { projectId, title: 'ok', labelIds: Array(21).fill(world.label.id) }, 'labelIds'],
+      [
+        'too many labels',
+        'tasks.create',
+        { projectId, title: 'ok', labelIds: Array(21).fill(world.label.id) },
+        'labelIds',
+      ],
       ['date as text', 'tasks.create', { projectId, title: 'ok', dueDate: 'tomorrow' }, 'dueDate'],
       ['nested object as title', 'tasks.create', { projectId, title: { $gt: '' } }, 'title'],
       ['missing input', 'tasks.create', undefined, ''],
       ['bad slug', 'workspaces.create', { name: 'x', slug: 'Not A Slug' }, 'slug'],
       ['short slug', 'workspaces.create', { name: 'x', slug: 'ab' }, 'slug'],
-      ['bad key', 'projects.create', { workspaceId: world.workspace.id, key: 'eng', name: 'x' }, 'key'],
-      ['bad color', 'labels.create', { workspaceId: world.workspace.id, name: 'x', color: 'red' }, 'color'],
-      ['bad role', 'workspaces.addMember', { workspaceId: world.workspace.id, email: 'a@b.co', role: 'owner' }, 'role'],
-      ['bad email', 'workspaces.addMember', { workspaceId: world.workspace.id, email: 'nope', role: 'member' }, 'email'],
+      [
+        'bad key',
+        'projects.create',
+        { workspaceId: world.workspace.id, key: 'eng', name: 'x' },
+        'key',
+      ],
+      [
+        'bad color',
+        'labels.create',
+        { workspaceId: world.workspace.id, name: 'x', color: 'red' },
+        'color',
+      ],
+      [
+        'bad role',
+        'workspaces.addMember',
+        { workspaceId: world.workspace.id, email: 'a@b.co', role: 'owner' },
+        'role',
+      ],
+      [
+        'bad email',
+        'workspaces.addMember',
+        { workspaceId: world.workspace.id, email: 'nope', role: 'member' },
+        'email',
+      ],
       ['negative version', 'tasks.update', { id: projectId, version: -1 }, 'version'],
       ['blank comment', 'comments.add', { taskId: projectId, body: '' }, 'body'],
     ];
     for (const [name, procedure, value, path] of cases) {
       const answer = await raw(procedure, token, input(value));
-      expect({ name, status: answer.status, code: answer.code }).toEqual({ name, status: 400, code: 'BAD_REQUEST' });
+      expect({ name, status: answer.status, code: answer.code }).toEqual({
+        name,
+        status: 400,
+        code: 'BAD_REQUEST',
+      });
       if (path) expect(answer.paths, name).toContain(path);
     }
     const signUp = await raw(
@@ -78,8 +124,12 @@ describe('bad input gets BAD_REQUEST naming the field, never a 500, and writes n
 
     const listed = await world.owner.client.tasks.list.query({ projectId });
     expect(listed.items).toHaveLength(0);
-    expect(await world.owner.client.labels.list.query({ workspaceId: world.workspace.id })).toHaveLength(1);
-    expect(await world.owner.client.projects.list.query({ workspaceId: world.workspace.id })).toHaveLength(1);
+    expect(
+      await world.owner.client.labels.list.query({ workspaceId: world.workspace.id }),
+    ).toHaveLength(1);
+    expect(
+      await world.owner.client.projects.list.query({ workspaceId: world.workspace.id }),
+    ).toHaveLength(1);
   });
 
   it('broken JSON, deep nesting, huge bodies and unknown procedures never give a 5xx', async () => {
@@ -88,11 +138,23 @@ describe('bad input gets BAD_REQUEST naming the field, never a 500, and writes n
     const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
     const answers = [
       await raw('tasks.create', token, '{"json": {"projectId": '),
-      await raw('tasks.create', token, `{"json": {"projectId": "${world.project.id}", "title": ${deep}}}`),
+      await raw(
+        'tasks.create',
+        token,
+        `{"json": {"projectId": "${world.project.id}", "title": ${deep}}}`,
+      ),
       await raw('tasks.create', token, `{"json": ${deep}}`),
-      await raw('tasks.create', token, input({ projectId: world.project.id, title: 'x'.repeat(2_000_000) })),
+      await raw(
+        'tasks.create',
+        token,
+        input({ projectId: world.project.id, title: 'x'.repeat(2_000_000) }),
+      ),
       await raw('tasks.nope', token, input({})),
-      await raw('tasks.create', token, '{"json": {}, "meta": {"values": {"title": ["custom", "evil"]}}}'),
+      await raw(
+        'tasks.create',
+        token,
+        '{"json": {}, "meta": {"values": {"title": ["custom", "evil"]}}}',
+      ),
       await raw('tasks.create', token, '"\ud800"'),
       await raw('tasks.list', token, '', 'GET'),
     ];
@@ -100,6 +162,8 @@ describe('bad input gets BAD_REQUEST naming the field, never a 500, and writes n
       expect(answer.status, answer.text.slice(0, 200)).toBeGreaterThanOrEqual(400);
       expect(answer.status, answer.text.slice(0, 200)).toBeLessThan(500);
     }
-    expect((await world.owner.client.tasks.list.query({ projectId: world.project.id })).items).toHaveLength(0);
+    expect(
+      (await world.owner.client.tasks.list.query({ projectId: world.project.id })).items,
+    ).toHaveLength(0);
   });
 });

@@ -9,7 +9,9 @@ describe('concurrency over HTTP', () => {
     const world = await createWorld(api, 'RACE');
     const c = world.owner.client;
     const tasks = await Promise.all(
-      Array.from({ length: 200 }, (_, index) => c.tasks.create.mutate({ projectId: world.project.id, title: `t${index}` })),
+      Array.from({ length: 200 }, (_, index) =>
+        c.tasks.create.mutate({ projectId: world.project.id, title: `t${index}` }),
+      ),
     );
     const numbers = tasks.map((task) => task.number).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
@@ -23,7 +25,9 @@ describe('concurrency over HTTP', () => {
     const task = await c.tasks.create.mutate({ projectId: world.project.id, title: 'original' });
     const codes = await Promise.all(
       Array.from({ length: 12 }, (_, index) =>
-        codeOf(c.tasks.update.mutate({ id: task.id, version: task.version, title: `writer ${index}` })),
+        codeOf(
+          c.tasks.update.mutate({ id: task.id, version: task.version, title: `writer ${index}` }),
+        ),
       ),
     );
     expect(codes.filter((code) => code === 'OK')).toHaveLength(1);

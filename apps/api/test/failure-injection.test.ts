@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createWorld } from './fixtures';
-import { useApi } from './harness';
+import { failureOf, useApi } from './harness';
 
 const api = useApi();
 
@@ -23,14 +23,17 @@ describe('a failure halfway through a mutation leaves no trace', () => {
         for each row execute function fail_on_doomed_task();
     `);
 
-    const failure = await c.tasks.create
-      .mutate({ projectId: world.project.id, title: 'doomed', labelIds: [world.label.id] })
-      .catch((error: Error & { data?: Record<string, unknown> }) => error);
-    expect(failure).toBeInstanceOf(Error);
-    expect((failure as { data: { code: string } }).data.code).toBe('INTERNAL_SERVER_ERROR');
+    const failure = await failureOf(
+      c.tasks.create.mutate({
+        projectId: world.project.id,
+        title: 'doomed',
+        labelIds: [world.label.id],
+      }),
+    );
+    expect(failure.code).toBe('INTERNAL_SERVER_ERROR');
     // The client learns nothing about the cause: no SQL, no stack.
-    expect((failure as Error).message).toBe('Internal server error');
-    expect(JSON.stringify((failure as { data: unknown }).data)).not.toMatch(/injected|stack|insert|activity/i);
+    expect(failure.message).toBe('Internal server error');
+    expect(JSON.stringify(failure.data)).not.toMatch(/injected|stack|insert|activity/i);
 
     const page = await c.tasks.list.query({ projectId: world.project.id });
     expect(page.items.map((task) => task.title)).toEqual(['first']);

@@ -12,16 +12,29 @@ const unique = () => randomUUID().slice(0, 8);
 
 export async function createUser(api: ApiHarness, name = 'user'): Promise<TestUser> {
   const email = `${name}-${unique()}@example.com`;
-  const { token, user } = await api.client().auth.signUp.mutate({ email, password: 'a long password', name });
+  const { token, user } = await api
+    .client()
+    .auth.signUp.mutate({ email, password: 'a long password', name });
   return { id: user.id, email, token, client: api.client(token) };
 }
 
 /** A workspace with its owner, one project and one label, made through the API itself. */
 export async function createWorld(api: ApiHarness, key = 'ENG') {
   const owner = await createUser(api, 'owner');
-  const workspace = await owner.client.workspaces.create.mutate({ name: 'Acme', slug: `acme-${unique()}` });
-  const project = await owner.client.projects.create.mutate({ workspaceId: workspace.id, key, name: 'Engineering' });
-  const label = await owner.client.labels.create.mutate({ workspaceId: workspace.id, name: 'bug', color: '#d73a4a' });
+  const workspace = await owner.client.workspaces.create.mutate({
+    name: 'Acme',
+    slug: `acme-${unique()}`,
+  });
+  const project = await owner.client.projects.create.mutate({
+    workspaceId: workspace.id,
+    key,
+    name: 'Engineering',
+  });
+  const label = await owner.client.labels.create.mutate({
+    workspaceId: workspace.id,
+    name: 'bug',
+    color: '#d73a4a',
+  });
   return { owner, workspace, project, label };
 }
 
@@ -32,12 +45,20 @@ export async function addMember(
   role: 'admin' | 'member' | 'viewer',
 ): Promise<TestUser> {
   const user = await createUser(api, role);
-  await world.owner.client.workspaces.addMember.mutate({ workspaceId: world.workspace.id, email: user.email, role });
+  await world.owner.client.workspaces.addMember.mutate({
+    workspaceId: world.workspace.id,
+    email: user.email,
+    role,
+  });
   return user;
 }
 
 /** Runs `count` calls with at most `width` in flight. */
-export async function inBatches<T>(count: number, width: number, call: (index: number) => Promise<T>): Promise<T[]> {
+export async function inBatches<T>(
+  count: number,
+  width: number,
+  call: (index: number) => Promise<T>,
+): Promise<T[]> {
   const results: T[] = new Array<T>(count);
   let next = 0;
   await Promise.all(

@@ -93,6 +93,28 @@ export async function codeOf(call: Promise<unknown>): Promise<string> {
   }
 }
 
+export interface CallFailure {
+  code: string;
+  message: string;
+  data: {
+    code?: string;
+    httpStatus?: number;
+    issues?: Array<{ path: Array<string | number>; message: string }>;
+  };
+}
+
+/** The failure of a call that must fail; throws if it succeeded. */
+export async function failureOf(call: Promise<unknown>): Promise<CallFailure> {
+  try {
+    await call;
+  } catch (error) {
+    if (!(error instanceof TRPCClientError)) throw error;
+    const data = (error.data ?? {}) as CallFailure['data'];
+    return { code: data.code ?? 'UNKNOWN', message: error.message, data };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
 /** Queries the request ran, read from its Server-Timing header. */
 export function queriesFromServerTiming(headers: Headers | undefined): number {
   const value = headers?.get('server-timing') ?? '';

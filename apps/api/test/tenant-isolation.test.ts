@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addMember, createUser, createWorld } from './fixtures';
-import { codeOf, useApi } from './harness';
+import { codeOf, failureOf, useApi } from './harness';
 
 const api = useApi();
 
@@ -32,22 +32,38 @@ describe('tenant isolation', () => {
         workspaceId: a.workspace.id,
         userId: a.owner.id,
       }),
-      'projects.create': intruder.projects.create.mutate({ workspaceId: a.workspace.id, key: 'HACK', name: 'x' }),
+      'projects.create': intruder.projects.create.mutate({
+        workspaceId: a.workspace.id,
+        key: 'HACK',
+        name: 'x',
+      }),
       'projects.list': intruder.projects.list.query({ workspaceId: a.workspace.id }),
-      'labels.create': intruder.labels.create.mutate({ workspaceId: a.workspace.id, name: 'x', color: '#000000' }),
+      'labels.create': intruder.labels.create.mutate({
+        workspaceId: a.workspace.id,
+        name: 'x',
+        color: '#000000',
+      }),
       'labels.list': intruder.labels.list.query({ workspaceId: a.workspace.id }),
       'tasks.create': intruder.tasks.create.mutate({ projectId: a.project.id, title: 'x' }),
       'tasks.get': intruder.tasks.get.query({ id: a.task.id }),
       'tasks.list': intruder.tasks.list.query({ projectId: a.project.id }),
-      'tasks.update': intruder.tasks.update.mutate({ id: a.task.id, version: a.task.version, title: 'pwned' }),
+      'tasks.update': intruder.tasks.update.mutate({
+        id: a.task.id,
+        version: a.task.version,
+        title: 'pwned',
+      }),
       'tasks.delete': intruder.tasks.delete.mutate({ id: a.task.id }),
       'comments.add': intruder.comments.add.mutate({ taskId: a.task.id, body: 'x' }),
       'activity.list': intruder.activity.list.query({ workspaceId: a.workspace.id }),
     };
     const codes = Object.fromEntries(
-      await Promise.all(Object.entries(calls).map(async ([name, call]) => [name, await codeOf(call)] as const)),
+      await Promise.all(
+        Object.entries(calls).map(async ([name, call]) => [name, await codeOf(call)] as const),
+      ),
     );
-    expect(codes).toEqual(Object.fromEntries(Object.keys(calls).map((name) => [name, 'NOT_FOUND'])));
+    expect(codes).toEqual(
+      Object.fromEntries(Object.keys(calls).map((name) => [name, 'NOT_FOUND'])),
+    );
 
     // Nothing changed in A, and B's own list does not show A.
     const task = await a.owner.client.tasks.get.query({ id: a.task.id });
@@ -59,27 +75,39 @@ describe('tenant isolation', () => {
   it('a foreign id and an id that does not exist give the same answer', async () => {
     const a = await worldWithTask();
     const outsider = await createUser(api, 'outsider');
-    const foreign = await outsider.client.tasks.get.query({ id: a.task.id }).catch((error: Error) => error);
-    const missing = await outsider.client.tasks.get.query({ id: randomUUID() }).catch((error: Error) => error);
-    expect((foreign as Error).message).toBe((missing as Error).message);
-    const foreignWs = await outsider.client.workspaces.get.query({ slug: a.workspace.slug }).catch((e: Error) => e);
-    const missingWs = await outsider.client.workspaces.get.query({ slug: 'no-such-slug' }).catch((e: Error) => e);
-    expect((foreignWs as Error).message).toBe((missingWs as Error).message);
+    const foreign = await failureOf(outsider.client.tasks.get.query({ id: a.task.id }));
+    const missing = await failureOf(outsider.client.tasks.get.query({ id: randomUUID() }));
+    expect(foreign).toEqual(missing);
+    const foreignWs = await failureOf(
+      outsider.client.workspaces.get.query({ slug: a.workspace.slug }),
+    );
+    const missingWs = await failureOf(
+      outsider.client.workspaces.get.query({ slug: 'no-such-slug' }),
+    );
+    expect(foreignWs).toEqual(missingWs);
   });
 
   it("an assignee from another workspace or another workspace's label is BAD_REQUEST naming the field", async () => {
     const a = await worldWithTask();
     const b = await createWorld(api, 'OPS');
-    const assignee = await b.owner.client.tasks.create
-      .mutate({ projectId: b.project.id, title: 'x', assigneeId: a.owner.id })
-      .catch((error: { data?: { code?: string; issues?: Array<{ path: unknown[] }> } }) => error);
-    expect((assignee as { data?: { code?: string } }).data?.code).toBe('BAD_REQUEST');
-    expect((assignee as { data: { issues: Array<{ path: unknown[] }> } }).data.issues[0]?.path).toEqual(['assigneeId']);
-    const label = await b.owner.client.tasks.create
-      .mutate({ projectId: b.project.id, title: 'x', labelIds: [a.label.id] })
-      .catch((error: { data?: { code?: string; issues?: Array<{ path: unknown[] }> } }) => error);
-    expect((label as { data: { code: string } }).data.code).toBe('BAD_REQUEST');
-    expect((label as { data: { issues: Array<{ path: unknown[] }> } }).data.issues[0]?.path[0]).toBe('labelIds');
+    const assignee = await failureOf(
+      b.owner.client.tasks.create.mutate({
+        projectId: b.project.id,
+        title: 'x',
+        assigneeId: a.owner.id,
+      }),
+    );
+    expect(assignee.code).toBe('BAD_REQUEST');
+    expect(assignee.data.issues?.[0]?.path).toEqual(['assigneeId']);
+    const label = await failureOf(
+      b.owner.client.tasks.create.mutate({
+        projectId: b.project.id,
+        title: 'x',
+        labelIds: [a.label.id],
+      }),
+    );
+    expect(label.code).toBe('BAD_REQUEST');
+    expect(label.data.issues?.[0]?.path[0]).toBe('labelIds');
   });
 
   it("a viewer reads everything and every one of a viewer's mutations is FORBIDDEN", async () => {
@@ -97,17 +125,33 @@ describe('tenant isolation', () => {
         workspaceId: a.workspace.id,
         userId: a.owner.id,
       }),
-      'projects.create': viewer.projects.create.mutate({ workspaceId: a.workspace.id, key: 'VIEW', name: 'x' }),
-      'labels.create': viewer.labels.create.mutate({ workspaceId: a.workspace.id, name: 'v', color: '#000000' }),
+      'projects.create': viewer.projects.create.mutate({
+        workspaceId: a.workspace.id,
+        key: 'VIEW',
+        name: 'x',
+      }),
+      'labels.create': viewer.labels.create.mutate({
+        workspaceId: a.workspace.id,
+        name: 'v',
+        color: '#000000',
+      }),
       'tasks.create': viewer.tasks.create.mutate({ projectId: a.project.id, title: 'x' }),
-      'tasks.update': viewer.tasks.update.mutate({ id: a.task.id, version: a.task.version, title: 'x' }),
+      'tasks.update': viewer.tasks.update.mutate({
+        id: a.task.id,
+        version: a.task.version,
+        title: 'x',
+      }),
       'tasks.delete': viewer.tasks.delete.mutate({ id: a.task.id }),
       'comments.add': viewer.comments.add.mutate({ taskId: a.task.id, body: 'x' }),
     };
     const codes = Object.fromEntries(
-      await Promise.all(Object.entries(calls).map(async ([name, call]) => [name, await codeOf(call)] as const)),
+      await Promise.all(
+        Object.entries(calls).map(async ([name, call]) => [name, await codeOf(call)] as const),
+      ),
     );
-    expect(codes).toEqual(Object.fromEntries(Object.keys(calls).map((name) => [name, 'FORBIDDEN'])));
+    expect(codes).toEqual(
+      Object.fromEntries(Object.keys(calls).map((name) => [name, 'FORBIDDEN'])),
+    );
   });
 
   it('a signed-out token gets UNAUTHORIZED from every authenticated procedure', async () => {
@@ -136,11 +180,19 @@ describe('tenant isolation', () => {
     const a = await worldWithTask();
     const admin = await addMember(api, a, 'admin');
     expect(
-      await codeOf(admin.client.workspaces.removeMember.mutate({ workspaceId: a.workspace.id, userId: a.owner.id })),
+      await codeOf(
+        admin.client.workspaces.removeMember.mutate({
+          workspaceId: a.workspace.id,
+          userId: a.owner.id,
+        }),
+      ),
     ).toBe('FORBIDDEN');
     const member = await addMember(api, a, 'member');
     expect(
-      await admin.client.workspaces.removeMember.mutate({ workspaceId: a.workspace.id, userId: member.id }),
+      await admin.client.workspaces.removeMember.mutate({
+        workspaceId: a.workspace.id,
+        userId: member.id,
+      }),
     ).toEqual({ ok: true });
     expect(await codeOf(member.client.tasks.get.query({ id: a.task.id }))).toBe('NOT_FOUND');
   });

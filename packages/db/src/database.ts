@@ -202,6 +202,8 @@ export class Database {
         await this.#abandon(outcome.session, work, timeoutMs);
       }
       outcome.session?.end('rolled back');
+      // Rolled back by close(): say so, rather than whatever the cancelled work failed with.
+      if (outcome.session?.state === 'closed') throw new DatabaseClosedError();
       throw error;
     } finally {
       clearTimeout(timer);

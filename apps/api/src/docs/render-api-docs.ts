@@ -23,8 +23,9 @@ function schemaText(schema: unknown, io: 'input' | 'output'): string {
  * differs, so the document cannot drift from the code.
  */
 export function renderApiDocs(): string {
-  const procedures = (appRouter._def as unknown as { procedures: Record<string, { _def: ProcedureDefinition }> })
-    .procedures;
+  const procedures = (
+    appRouter._def as unknown as { procedures: Record<string, { _def: ProcedureDefinition }> }
+  ).procedures;
   const lines = [
     '# Trellis API',
     '',
@@ -41,10 +42,14 @@ export function renderApiDocs(): string {
     'database down) and `TIMEOUT` can come from any procedure; retry later.',
     '',
   ];
-  for (const [path, procedure] of Object.entries(procedures).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [path, procedure] of Object.entries(procedures).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     const definition = procedure._def;
     const meta = definition.meta;
-    const errors = ['BAD_REQUEST', ...(meta?.errors ?? [])].filter((code, index, all) => all.indexOf(code) === index);
+    const errors = ['BAD_REQUEST', ...(meta?.errors ?? [])].filter(
+      (code, index, all) => all.indexOf(code) === index,
+    );
     lines.push(
       `## \`${path}\` (${definition.type})`,
       '',

@@ -40,7 +40,7 @@ export class TaskModel extends BaseModel {
       comments: {
         relation: BaseModel.HasManyRelation,
         modelClass: CommentModel,
-        join: { from: 'tasks.id', to: 'comments.taskId' },
+        join: { from: 'tasks.id', to: 'comments.task_id' },
       },
     };
   }
