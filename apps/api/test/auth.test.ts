@@ -18,34 +18,28 @@ describe('auth', () => {
   });
 
   it('rejects a taken email with CONFLICT', async () => {
-    await api
-      .client()
-      .auth.signUp.mutate({
-        email: 'taken@example.com',
-        password: 'long enough password',
-        name: 'A',
-      });
+    await api.client().auth.signUp.mutate({
+      email: 'taken@example.com',
+      password: 'long enough password',
+      name: 'A',
+    });
     expect(
       await codeOf(
-        api
-          .client()
-          .auth.signUp.mutate({
-            email: 'TAKEN@example.com',
-            password: 'another password!',
-            name: 'B',
-          }),
+        api.client().auth.signUp.mutate({
+          email: 'TAKEN@example.com',
+          password: 'another password!',
+          name: 'B',
+        }),
       ),
     ).toBe('CONFLICT');
   });
 
   it('gives the same UNAUTHORIZED for a wrong password and an unknown email', async () => {
-    await api
-      .client()
-      .auth.signUp.mutate({
-        email: 'grace@example.com',
-        password: 'the right password',
-        name: 'G',
-      });
+    await api.client().auth.signUp.mutate({
+      email: 'grace@example.com',
+      password: 'the right password',
+      name: 'G',
+    });
     const wrong = await failureOf(
       api
         .client()
@@ -65,13 +59,11 @@ describe('auth', () => {
   });
 
   it('signOut makes the token stop working at once; missing and malformed tokens are UNAUTHORIZED', async () => {
-    const { token } = await api
-      .client()
-      .auth.signUp.mutate({
-        email: 'leaver@example.com',
-        password: 'long enough password',
-        name: 'L',
-      });
+    const { token } = await api.client().auth.signUp.mutate({
+      email: 'leaver@example.com',
+      password: 'long enough password',
+      name: 'L',
+    });
     expect(await api.client(token).auth.signOut.mutate()).toEqual({ ok: true });
     expect(await codeOf(api.client(token).auth.me.query())).toBe('UNAUTHORIZED');
     expect(await codeOf(api.client().auth.me.query())).toBe('UNAUTHORIZED');
@@ -79,13 +71,11 @@ describe('auth', () => {
   });
 
   it('every response carries Server-Timing with the queries of the request, authentication included', async () => {
-    const { token } = await api
-      .client()
-      .auth.signUp.mutate({
-        email: 'timer@example.com',
-        password: 'long enough password',
-        name: 'T',
-      });
+    const { token } = await api.client().auth.signUp.mutate({
+      email: 'timer@example.com',
+      password: 'long enough password',
+      name: 'T',
+    });
     await api.client(token).auth.me.query();
     const headers = api.lastHeaders();
     expect(headers?.get('server-timing')).toMatch(/^db;dur=\d+(\.\d+)?;desc="\d+ queries"$/);

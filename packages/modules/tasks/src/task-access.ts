@@ -44,8 +44,7 @@ export async function findTaskForActor(
     .first();
   if (graph) query = query.withGraphFetched(graph).modifiers(taskGraphModifiers);
   const row = (await joinActorRole(query, actor, 'projects.workspace_id')) as
-    | (TaskRow & AccessColumns)
-    | undefined;
+    (TaskRow & AccessColumns) | undefined;
   const role = assertRole(row?.actorRole, minimum, 'Task');
   if (!row) throw new NotFoundError('Task');
   return {

@@ -17,7 +17,10 @@ export async function requireWorkspaceLabels(
   const labels = await findLabelsInWorkspace(session, workspaceId, [...labelIds]);
   const found = new Set(labels.map((label) => label.id));
   if (labelIds.some((id) => !found.has(id))) {
-    throw new InvalidInputError(['labelIds'], 'Every label must belong to the workspace of the task');
+    throw new InvalidInputError(
+      ['labelIds'],
+      'Every label must belong to the workspace of the task',
+    );
   }
   return toLabels(labels);
 }

@@ -35,7 +35,7 @@ export function selectTaskWithUsers<QB extends QueryBuilder<TaskModel, unknown>>
       'assignee.name as assignee_name',
     )
     .join('users as reporter', 'reporter.id', 'tasks.reporter_id')
-    .leftJoin('users as assignee', 'assignee.id', 'tasks.assignee_id') as QB;
+    .leftJoin('users as assignee', 'assignee.id', 'tasks.assignee_id');
 }
 
 /** Labels of the tasks read (one query). */

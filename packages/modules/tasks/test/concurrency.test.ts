@@ -30,7 +30,10 @@ describe('task numbers under concurrency', () => {
     const created = await Promise.all(
       Array.from({ length: 200 }, (_, index) =>
         db.transaction((session) =>
-          createTask(session, world.member.actor, { projectId: project.id, title: `Race ${index}` }),
+          createTask(session, world.member.actor, {
+            projectId: project.id,
+            title: `Race ${index}`,
+          }),
         ),
       ),
     );

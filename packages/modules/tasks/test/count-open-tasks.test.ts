@@ -17,7 +17,11 @@ describe('countOpenTasks', () => {
     const empty = await createProjectIn(test.db, world.owner, world.workspace, 'EMPTY');
     const statuses = ['backlog', 'todo', 'in_progress', 'done', 'canceled', 'todo'] as const;
     for (const status of statuses) {
-      await createTaskAs(test.db, world.owner, { projectId: world.project.id, title: status, status });
+      await createTaskAs(test.db, world.owner, {
+        projectId: world.project.id,
+        title: status,
+        status,
+      });
     }
     await createTaskAs(test.db, world.outsider, {
       projectId: world.otherProject.id,
@@ -40,5 +44,8 @@ describe('countOpenTasks', () => {
       ]),
     );
     expect(await test.db.read((session) => countOpenTasks(session, []))).toEqual(new Map());
+    expect(await test.db.read((session) => countOpenTasks(session, ['ENG']))).toEqual(
+      new Map([['ENG', 0]]),
+    );
   });
 });

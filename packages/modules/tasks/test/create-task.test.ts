@@ -48,7 +48,10 @@ describe('createTask', () => {
       labels: [],
     });
     expect(Object.getPrototypeOf(task)).toBe(Object.prototype);
-    const second = await createTaskAs(test.db, world.owner, { projectId: project.id, title: 'Two' });
+    const second = await createTaskAs(test.db, world.owner, {
+      projectId: project.id,
+      title: 'Two',
+    });
     expect([second.number, second.key]).toEqual([2, 'NEW-2']);
   });
 
@@ -73,7 +76,9 @@ describe('createTask', () => {
       reporter: world.owner.user,
       labels: [world.bug, world.feature],
     });
-    const read = await test.db.read((session) => getTask(session, world.owner.actor, { id: task.id }));
+    const read = await test.db.read((session) =>
+      getTask(session, world.owner.actor, { id: task.id }),
+    );
     const { project: _project, comments: _comments, ...stored } = read;
     expect(stored).toEqual(task);
   });

@@ -73,7 +73,9 @@ describe('deleteTask', () => {
       await rowCount('select count(*)::int as count from task_labels where task_id = ?', [task.id]),
     ).toBe(2);
 
-    await test.db.transaction((session) => deleteTask(session, world.member.actor, { id: task.id }));
+    await test.db.transaction((session) =>
+      deleteTask(session, world.member.actor, { id: task.id }),
+    );
 
     await expect(
       test.db.read((session) => getTask(session, world.owner.actor, { id: task.id })),

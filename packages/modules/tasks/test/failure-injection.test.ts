@@ -57,7 +57,10 @@ describe('a failure between the task row and its activity entry', () => {
     );
     expect(entries.filter((entry) => entry.data.title === 'explode')).toEqual([]);
 
-    const next = await createTaskAs(test.db, world.owner, { projectId: project.id, title: 'after' });
+    const next = await createTaskAs(test.db, world.owner, {
+      projectId: project.id,
+      title: 'after',
+    });
     expect(next.key).toBe('FAIL-2');
     const page = await test.db.read((session) =>
       listTasks(session, world.owner.actor, { projectId: project.id }),

@@ -132,3 +132,21 @@ export async function createTaskAs(
 ): Promise<Task> {
   return db.transaction((session) => createTask(session, person.actor, input));
 }
+
+/**
+ * Fails unless `value` is plain data all the way down: object literals, arrays, dates and
+ * primitives; no Objection model (or any other class instance) may leave a service.
+ */
+export function assertPlain(value: unknown, path = 'value'): void {
+  if (value === null || typeof value !== 'object') return;
+  if (value instanceof Date) return;
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => assertPlain(item, `${path}[${index}]`));
+    return;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new Error(`${path} is not a plain object (${(value as object).constructor.name})`);
+  }
+  for (const [key, item] of Object.entries(value)) assertPlain(item, `${path}.${key}`);
+}

@@ -24,9 +24,19 @@ beforeAll(async () => {
     assigneeId?: string;
     labelIds?: string[];
   }> = [
-    { title: 'Login page crashes', status: 'todo', assigneeId: world.member.user.id, labelIds: [world.bug.id] },
+    {
+      title: 'Login page crashes',
+      status: 'todo',
+      assigneeId: world.member.user.id,
+      labelIds: [world.bug.id],
+    },
     { title: 'Dark mode', status: 'backlog', labelIds: [world.feature.id] },
-    { title: 'Crash on logout', status: 'done', assigneeId: world.member.user.id, labelIds: [world.bug.id, world.feature.id] },
+    {
+      title: 'Crash on logout',
+      status: 'done',
+      assigneeId: world.member.user.id,
+      labelIds: [world.bug.id, world.feature.id],
+    },
     { title: 'Write release notes', status: 'in_progress', assigneeId: world.owner.user.id },
     { title: 'Login with SSO', status: 'todo' },
   ];
@@ -111,13 +121,15 @@ describe('listTasks', () => {
   });
 
   it('a non-member or an unknown project gets NotFoundError', async () => {
-    await expect(list({ projectId: world.project.id }, world.outsider.actor)).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(
+      list({ projectId: world.project.id }, world.outsider.actor),
+    ).rejects.toBeInstanceOf(NotFoundError);
     await expect(list({ projectId: randomUUID() }, world.owner.actor)).rejects.toBeInstanceOf(
       NotFoundError,
     );
     // The outsider's own project lists only the outsider's tasks.
-    expect(keys(await list({ projectId: world.otherProject.id }, world.outsider.actor))).toEqual([]);
+    expect(keys(await list({ projectId: world.otherProject.id }, world.outsider.actor))).toEqual(
+      [],
+    );
   });
 });

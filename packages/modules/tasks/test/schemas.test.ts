@@ -60,7 +60,11 @@ describe('createTaskInput', () => {
     ['an unknown priority', { priority: 'critical' }, ['priority']],
     ['an assignee id that is no uuid', { assigneeId: 'bob' }, ['assigneeId']],
     ['more than 20 labels', { labelIds: Array.from({ length: 21 }, id) }, ['labelIds']],
-    ['a repeated label', { labelIds: ['a', 'a'].map(() => '4f0c4b8e-2d7c-4a3e-9a53-0e1b8c7d6f5a') }, ['labelIds']],
+    [
+      'a repeated label',
+      { labelIds: ['a', 'a'].map(() => '4f0c4b8e-2d7c-4a3e-9a53-0e1b8c7d6f5a') },
+      ['labelIds'],
+    ],
     ['a label id that is no uuid', { labelIds: ['bug'] }, ['labelIds', 0]],
     ['a due date given as a string', { dueDate: '2026-12-24' }, ['dueDate']],
   ])('rejects %s', (_name, change, path) => {
@@ -69,16 +73,18 @@ describe('createTaskInput', () => {
 
   it('rejects unknown keys (no mass assignment) and missing required fields', () => {
     expect(issuePaths(createTaskInput, { ...valid, number: 7 })).toContainEqual([]);
-    expect(
-      createTaskInput.safeParse({ ...valid, reporterId: id() }).error?.issues[0]?.code,
-    ).toBe('unrecognized_keys');
+    expect(createTaskInput.safeParse({ ...valid, reporterId: id() }).error?.issues[0]?.code).toBe(
+      'unrecognized_keys',
+    );
     expect(issuePaths(createTaskInput, { projectId: valid.projectId })).toContainEqual(['title']);
   });
 });
 
 describe('updateTaskInput', () => {
   it('needs the id and the version read, and takes any subset of fields', () => {
-    expect(updateTaskInput.parse({ id: '4f0c4b8e-2d7c-4a3e-9a53-0e1b8c7d6f5a', version: 3 })).toEqual({
+    expect(
+      updateTaskInput.parse({ id: '4f0c4b8e-2d7c-4a3e-9a53-0e1b8c7d6f5a', version: 3 }),
+    ).toEqual({
       id: '4f0c4b8e-2d7c-4a3e-9a53-0e1b8c7d6f5a',
       version: 3,
     });
@@ -102,7 +108,9 @@ describe('updateTaskInput', () => {
 
 describe('listTasksInput', () => {
   it('defaults the page size to 50 and takes 1..100', () => {
-    expect(listTasksInput.parse({ projectId: '4f0c4b8e-2d7c-4a3e-9a53-0e1b8c7d6f5a' }).limit).toBe(50);
+    expect(listTasksInput.parse({ projectId: '4f0c4b8e-2d7c-4a3e-9a53-0e1b8c7d6f5a' }).limit).toBe(
+      50,
+    );
     expect(listTasksInput.parse({ projectId: id(), limit: 100, cursor: null }).limit).toBe(100);
     expect(issuePaths(listTasksInput, { projectId: id(), limit: 0 })).toContainEqual(['limit']);
     expect(issuePaths(listTasksInput, { projectId: id(), limit: 101 })).toContainEqual(['limit']);
@@ -121,11 +129,13 @@ describe('small inputs', () => {
     expect(issuePaths(getTaskInput, { id: 'ENG-1' })).toContainEqual(['id']);
     expect(issuePaths(deleteTaskInput, { id: id(), force: true })).toContainEqual([]);
     expect(issuePaths(addCommentInput, { taskId: id(), body: '  ' })).toContainEqual(['body']);
-    expect(issuePaths(addCommentInput, { taskId: id(), body: 'x'.repeat(10_001) })).toContainEqual(
-      ['body'],
-    );
+    expect(issuePaths(addCommentInput, { taskId: id(), body: 'x'.repeat(10_001) })).toContainEqual([
+      'body',
+    ]);
     expect(issuePaths(addCommentInput, { taskId: id(), body: 5 })).toContainEqual(['body']);
-    expect(addCommentInput.parse({ taskId: '4f0c4b8e-2d7c-4a3e-9a53-0e1b8c7d6f5a', body: ' hi ' }).body).toBe('hi');
+    expect(
+      addCommentInput.parse({ taskId: '4f0c4b8e-2d7c-4a3e-9a53-0e1b8c7d6f5a', body: ' hi ' }).body,
+    ).toBe('hi');
   });
 });
 

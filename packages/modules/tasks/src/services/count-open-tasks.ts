@@ -1,4 +1,5 @@
 import type { Session } from '@trellis/db';
+import { idSchema } from '@trellis/kernel';
 import { TaskModel } from '../models/task-model';
 import { CLOSED_STATUSES } from '../types';
 
@@ -13,11 +14,13 @@ export async function countOpenTasks(
 ): Promise<Map<string, number>> {
   const ids = [...new Set(projectIds)];
   const counts = new Map<string, number>(ids.map((id) => [id, 0]));
-  if (ids.length === 0) return counts;
+  // Something that is no UUID names no project: it counts 0 instead of failing the query.
+  const queryIds = ids.filter((id) => idSchema.safeParse(id).success);
+  if (queryIds.length === 0) return counts;
   const rows = (await TaskModel.query(session)
     .select('tasks.project_id')
     .count('* as open_count')
-    .whereIn('tasks.project_id', ids)
+    .whereIn('tasks.project_id', queryIds)
     .whereNotIn('tasks.status', [...CLOSED_STATUSES])
     .groupBy('tasks.project_id')) as unknown as Array<{ projectId: string; openCount: string }>;
   for (const row of rows) counts.set(row.projectId, Number(row.openCount));

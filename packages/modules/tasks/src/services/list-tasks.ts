@@ -6,7 +6,12 @@ import type { z } from 'zod';
 import { TaskModel } from '../models/task-model';
 import { listTasksInput } from '../schemas';
 import { TaskCursor } from '../task-cursor';
-import { TASK_LABELS_GRAPH, selectTaskWithUsers, taskGraphModifiers, type TaskRow } from '../task-query';
+import {
+  TASK_LABELS_GRAPH,
+  selectTaskWithUsers,
+  taskGraphModifiers,
+  type TaskRow,
+} from '../task-query';
 import { toLoadedTask } from '../task-mapper';
 import type { TaskPage } from '../types';
 
@@ -27,7 +32,9 @@ export async function listTasks(
 
   const query = selectTaskWithUsers(TaskModel.query(session))
     .select(
-      raw('(select count(*)::int from comments where comments.task_id = tasks.id) as comment_count'),
+      raw(
+        '(select count(*)::int from comments where comments.task_id = tasks.id) as comment_count',
+      ),
     )
     .where('tasks.project_id', project.id)
     .orderBy('tasks.number', 'desc')

@@ -29,7 +29,8 @@ const sameDate = (a: Date | null, b: Date | null) =>
  * Changes a task (member or above) under optimistic concurrency: the write is
  * `... set ..., version = version + 1 where id = ? and version = ?`, so of several writers
  * that read the same version exactly one succeeds and the others get ConflictError.
- * `labelIds` replaces the label set. Records 'task.updated' with the changed field names.
+ * `labelIds` replaces the label set. Records 'task.updated' with the changed field names
+ * (none when nothing changed).
  * Queries: task with its users and the actor's role (1), new assignee (1, if one is named),
  * labels (1: the new ones checked, or the current ones read), update (1), label links (1, if
  * labelIds given), activity (1): at most 6.
@@ -74,11 +75,13 @@ export async function updateTask(
 
   // The reporter and the current assignee came joined with the task; a NEW assignee must be
   // a member of the workspace (one query, only when the assignee changes to someone).
-  let { assignee, reporter } = joinedUsers(current);
+  const { reporter, assignee: currentAssignee } = joinedUsers(current);
+  let assignee = currentAssignee;
   if (patch.assigneeId === null) assignee = null;
   if (patch.assigneeId) {
-    const candidate = (await findWorkspaceUsers(session, project.workspaceId, [patch.assigneeId]))
-      .get(patch.assigneeId);
+    const candidate = (
+      await findWorkspaceUsers(session, project.workspaceId, [patch.assigneeId])
+    ).get(patch.assigneeId);
     if (!candidate?.isMember) {
       throw new InvalidInputError(['assigneeId'], 'The assignee must be a member of the workspace');
     }
@@ -114,6 +117,9 @@ export async function updateTask(
   }
 
   const result = toTask(updated, project.key, { assignee, reporter, labels: finalLabels });
+  // A save that changed nothing still takes the version (the caller's copy is current), but
+  // puts no empty entry in the feed.
+  if (changed.length === 0) return result;
   await recordActivity(session, {
     workspaceId: project.workspaceId,
     actorId: actor.userId,
