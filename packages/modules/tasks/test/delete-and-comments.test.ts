@@ -4,7 +4,7 @@ import { ForbiddenError, NotFoundError } from '@trellis/kernel';
 import { useTestDatabase } from '@trellis/db/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addComment, commentSchema, deleteTask, getTask } from '../src';
-import { buildWorld, createTaskAs, type World } from './fixtures';
+import { assertPlain, buildWorld, createTaskAs, type World } from './fixtures';
 
 const test = useTestDatabase();
 let world: World;
@@ -29,6 +29,7 @@ describe('addComment', () => {
       addComment(session, world.member.actor, { taskId: task.id, body: '  Looks good  ' }),
     );
     expect(commentSchema.strict().parse(comment)).toEqual(comment);
+    assertPlain(comment);
     expect(comment).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       body: 'Looks good',

@@ -146,7 +146,7 @@ export function assertPlain(value: unknown, path = 'value'): void {
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) {
-    throw new Error(`${path} is not a plain object (${(value as object).constructor.name})`);
+    throw new Error(`${path} is not a plain object (${value.constructor.name})`);
   }
   for (const [key, item] of Object.entries(value)) assertPlain(item, `${path}.${key}`);
 }

@@ -3,7 +3,7 @@ import { NotFoundError } from '@trellis/kernel';
 import { useTestDatabase } from '@trellis/db/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addComment, getTask, taskDetailSchema, type Task } from '../src';
-import { buildWorld, createTaskAs, type World } from './fixtures';
+import { assertPlain, buildWorld, createTaskAs, type World } from './fixtures';
 
 const test = useTestDatabase();
 let world: World;
@@ -34,6 +34,7 @@ describe('getTask', () => {
       getTask(session, world.viewer.actor, { id: task.id }),
     );
     expect(taskDetailSchema.strict().parse(detail)).toEqual(detail);
+    assertPlain(detail);
     expect(detail).toMatchObject({
       ...task,
       project: { id: world.project.id, key: 'ENG', name: 'Engineering' },

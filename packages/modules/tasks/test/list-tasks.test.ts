@@ -3,7 +3,7 @@ import { InvalidInputError, NotFoundError } from '@trellis/kernel';
 import { useTestDatabase } from '@trellis/db/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addComment, listTasks, taskPageSchema, type Task } from '../src';
-import { buildWorld, createProjectIn, createTaskAs, type World } from './fixtures';
+import { assertPlain, buildWorld, createProjectIn, createTaskAs, type World } from './fixtures';
 
 const test = useTestDatabase();
 let world: World;
@@ -60,6 +60,7 @@ describe('listTasks', () => {
   it('lists newest first with comment counts, to any member', async () => {
     const page = await list({ projectId: world.project.id });
     expect(taskPageSchema.parse(page)).toEqual(page);
+    assertPlain(page);
     expect(keys(page)).toEqual(['ENG-5', 'ENG-4', 'ENG-3', 'ENG-2', 'ENG-1']);
     expect(page.items.map((item) => item.commentCount)).toEqual([0, 0, 3, 0, 0]);
     expect(page.nextCursor).toBeNull();

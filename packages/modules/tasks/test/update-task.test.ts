@@ -10,7 +10,7 @@ import {
 import { useTestDatabase } from '@trellis/db/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getTask, taskSchema, updateTask, type Task } from '../src';
-import { buildWorld, createTaskAs, type World } from './fixtures';
+import { assertPlain, buildWorld, createTaskAs, type World } from './fixtures';
 
 const test = useTestDatabase();
 let world: World;
@@ -62,6 +62,7 @@ describe('updateTask', () => {
       description: 'Body', // unchanged: not reported
     });
     expect(taskSchema.strict().parse(updated)).toEqual(updated);
+    assertPlain(updated);
     expect(updated).toEqual({
       ...task,
       title: 'Renamed',
@@ -105,6 +106,19 @@ describe('updateTask', () => {
       key: task.key,
       fields: ['description', 'labelIds'],
     });
+  });
+
+  it('a save that changes nothing takes the version but records no activity', async () => {
+    const task = await newTask();
+    const before = await lastActivity();
+    const saved = await update(world.owner.actor, {
+      id: task.id,
+      version: 1,
+      title: 'Original',
+      labelIds: [world.bug.id],
+    });
+    expect(saved).toMatchObject({ title: 'Original', labels: [world.bug], version: 2 });
+    expect(await lastActivity()).toEqual(before);
   });
 
   it('a stale version is ConflictError and changes nothing', async () => {
