@@ -69,6 +69,8 @@ export class Database {
   readonly counters: TransactionCounters = { committed: 0, rolledBack: 0, retried: 0, timedOut: 0 };
   readonly #logger: DatabaseLogger;
   readonly #open = new Set<Session>();
+  /** Transactions waiting for a connection, with when they started waiting. */
+  readonly #acquiring = new Set<{ since: number }>();
   #running = 0;
   #idle: (() => void) | undefined;
   #closing = false;
@@ -159,8 +161,11 @@ export class Database {
     let expired = false;
     let timer: NodeJS.Timeout | undefined;
 
+    const ticket = { since: performance.now() };
+    this.#acquiring.add(ticket);
     const work = this.knex.transaction(
       async (trx) => {
+        this.#acquiring.delete(ticket);
         // The deadline may pass while we wait for a connection: then do nothing at all.
         if (expired) throw timeoutError;
         const session = new Session(trx, openedAt, extraStats);
@@ -207,6 +212,7 @@ export class Database {
       throw error;
     } finally {
       clearTimeout(timer);
+      this.#acquiring.delete(ticket);
       if (outcome.session) this.#open.delete(outcome.session);
     }
   }
@@ -256,6 +262,13 @@ export class Database {
       }
     }
     await rolledBack;
+  }
+
+  /** How long the longest-waiting transaction has been waiting for a connection (0: none waits). */
+  oldestAcquireWaitMs(): number {
+    let oldest = Infinity;
+    for (const ticket of this.#acquiring) oldest = Math.min(oldest, ticket.since);
+    return oldest === Infinity ? 0 : performance.now() - oldest;
   }
 
   poolStats(): PoolStats {

@@ -250,3 +250,20 @@ describe('connections killed by the server', () => {
     await expect(db.transaction(backendPid)).resolves.toBeGreaterThan(0);
   });
 });
+
+describe('acquire wait', () => {
+  it('reports how long the longest-waiting transaction has waited for a connection', async () => {
+    const db = test.open({ pool: { max: 1, acquireTimeoutMs: 5_000 } });
+    expect(db.oldestAcquireWaitMs()).toBe(0);
+    let release: () => void = () => undefined;
+    const holding = db.transaction(() => new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const waiting = db.transaction(async () => 'got it');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(db.oldestAcquireWaitMs()).toBeGreaterThanOrEqual(200);
+    release();
+    await holding;
+    expect(await waiting).toBe('got it');
+    expect(db.oldestAcquireWaitMs()).toBe(0);
+  });
+});

@@ -30,12 +30,17 @@ export function toLabel(label: LabelLike): Label {
   return { id: label.id, name: label.name, color: label.color };
 }
 
-/** Labels in one stable order (by name, then id), whichever query produced them. */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Labels in one stable order whichever query produced them: by name ignoring case (as
+ * @trellis/labels lists them; names are unique per workspace ignoring case), then by id.
+ */
 export function toLabels(labels: readonly LabelLike[]): Label[] {
   return labels
     .map(toLabel)
-    .sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    .sort(
+      (a, b) => compareText(a.name.toLowerCase(), b.name.toLowerCase()) || compareText(a.id, b.id),
     );
 }
 
