@@ -19,6 +19,23 @@ const apiConfigSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long SIGTERM waits for requests in flight before closing the pool anyway. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Behind a load balancer: take the client address from X-Forwarded-For (needed for sign-in throttling per address). */
+  TRUST_PROXY: booleanFlag.default(false),
+  /** Prometheus metrics at GET /metrics. */
+  METRICS_ENABLED: booleanFlag.default(true),
+  /** Serve /metrics on its own port (e.g. reachable only from the monitoring network); unset: the API's port. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Load shedding: refuse new requests with 503 when a transaction has waited this long for a connection. */
+  SHED_ACQUIRE_WAIT_MS: z.coerce.number().int().min(1).default(1_000),
+  /** Load shedding: refuse new requests with 503 when the event loop lags this much (p99 over the last second). */
+  SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(1).default(500),
+  /** The Retry-After given with a 503. */
+  RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(2),
+  /** Sign-in throttling, per email and per client address, shared by every instance through PostgreSQL. */
+  SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  SIGN_IN_SLOW_DOWN_AFTER: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_REFUSE_AFTER: z.coerce.number().int().min(1).default(10),
 });
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { readApiConfig, type ApiConfig } from './config';
 import { resolveDatabaseUrl } from './database/resolve-database-url';
 import { buildServer } from './http/build-server';
+import { installGracefulShutdown } from './http/graceful-shutdown';
+import { createLogger } from './logging';
 import { allMigrations } from './migrations';
 
 export interface RunningApi {
@@ -14,16 +16,18 @@ export interface RunningApi {
 
 /**
  * Boots the API: configuration (failing fast on bad values), the database (DATABASE_URL or the
- * embedded server), migrations, the HTTP server, and signal handling. `beforeListen` runs after
+ * embedded server), migrations, the HTTP server, graceful shutdown. `beforeListen` runs after
  * migrations (the demo seeds there).
  */
 export async function startApi(
   options: { beforeListen?: (api: Omit<RunningApi, 'address'>) => Promise<void> } = {},
 ): Promise<RunningApi> {
   const config = readApiConfig();
+  const databaseConfig = readDatabaseConfig(process.env, { url: 'postgres://unset' });
   const database = await resolveDatabaseUrl();
-  const db = createDatabase(readDatabaseConfig(process.env, { url: database.url }));
-  const app = await buildServer({ config, db });
+  const log = createLogger(config);
+  const db = createDatabase({ ...databaseConfig, url: database.url }, { logger: log });
+  const { app, readiness, metricsApp } = await buildServer({ config, db, log });
 
   if (config.MIGRATE_ON_START) {
     const applied = await new Migrator(db, allMigrations).latest();
@@ -31,23 +35,23 @@ export async function startApi(
   }
   await options.beforeListen?.({ app, db, config });
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) {
-      app.log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    app.log.info({ signal }, 'shutting down');
-    await app.close();
-    await db.close({ deadlineMs: config.SHUTDOWN_GRACE_MS });
-    await database.stop();
-    process.exit(0);
-  };
-  process.on('SIGTERM', (signal) => void shutdown(signal));
-  process.on('SIGINT', (signal) => void shutdown(signal));
+  installGracefulShutdown({
+    app,
+    metricsApp,
+    db,
+    readiness,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    afterClose: () => database.stop(),
+  });
 
   const address = await app.listen({ port: config.PORT, host: config.HOST });
+  if (metricsApp && config.METRICS_PORT !== undefined) {
+    const metricsAddress = await metricsApp.listen({
+      port: config.METRICS_PORT,
+      host: config.METRICS_HOST,
+    });
+    app.log.info(`metrics at ${metricsAddress}/metrics`);
+  }
   app.log.info(`Trellis API ready at ${address}/trpc (database: ${database.source})`);
   return { app, db, config, address };
 }

@@ -2,6 +2,7 @@ import { createDatabase, type Database } from '@trellis/db';
 import { useTestDatabase } from '@trellis/db/testing';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import superjson from 'superjson';
 import { afterAll, beforeAll } from 'vitest';
 import type { AppRouter } from '../src/app-router';
@@ -37,7 +38,7 @@ export function useApi(
   beforeAll(async () => {
     const config = { ...readApiConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides };
     db = createDatabase({ url: database.url, pool: { max: pool.max ?? 10 } });
-    app = await buildServer({ config, db, logger: false });
+    app = (await buildServer({ config, db, log: pino({ level: 'silent' }) })).app;
     url = `${await app.listen({ port: 0, host: '127.0.0.1' })}/trpc`;
   });
 

@@ -1,59 +1,96 @@
+import helmet from '@fastify/helmet';
 import type { Database } from '@trellis/db';
+import { TooManyRequestsError } from '@trellis/kernel';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { appRouter, type AppRouter } from '../app-router';
 import type { ApiConfig } from '../config';
 import { createContextFactory, requestQueryStats } from '../trpc/context';
+import { registerHealthRoutes } from './health-routes';
+import { LoadShedder } from './load-shedder';
+import { ApiMetrics } from './metrics';
+import { Readiness } from './readiness';
 import { requestIdFor } from './request-id';
 import { serverTimingHeader } from './server-timing';
 
 export interface ServerDependencies {
   config: ApiConfig;
   db: Database;
-  /** Override Fastify's logger (tests pass false or a stream). */
-  logger?: FastifyServerOptions['logger'];
+  /** The process's logger (see createLogger); tests pass a silent one. */
+  log: FastifyBaseLogger;
 }
 
-/** Paths of headers and fields that must never reach a log line. */
-export const REDACTED_LOG_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  'password',
-  'token',
-  '*.password',
-  '*.token',
-];
+export interface ApiServer {
+  app: FastifyInstance;
+  readiness: Readiness;
+  metrics: ApiMetrics;
+  /** The metrics listener when METRICS_PORT is set; it is started by startApi. */
+  metricsApp: FastifyInstance | undefined;
+}
 
-export async function buildServer({
-  config,
-  db,
-  logger,
-}: ServerDependencies): Promise<FastifyInstance> {
+/** The procedures of a tRPC URL (`/trpc/a.b,c.d?batch=1` → `a.b,c.d`), for the request log. */
+function proceduresOf(url: string): string | undefined {
+  const match = /^\/trpc\/([^?]*)/.exec(url);
+  return match?.[1] ? decodeURIComponent(match[1]).slice(0, 200) : undefined;
+}
+
+export async function buildServer({ config, db, log }: ServerDependencies): Promise<ApiServer> {
   const app = Fastify({
-    logger: logger ?? {
-      level: config.LOG_LEVEL,
-      redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
-    },
+    loggerInstance: log,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Slow or stuck clients lose their socket; the procedure's own deadline is REQUEST_TIMEOUT_MS.
+    requestTimeout: config.REQUEST_TIMEOUT_MS + 5_000,
+    trustProxy: config.TRUST_PROXY,
     genReqId: requestIdFor,
     // Fastify's two lines per request are replaced by the one onResponse line below.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 5_000 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const readiness = new Readiness();
+  const metrics = new ApiMetrics(db);
+  const shedder = new LoadShedder(db, {
+    acquireWaitMs: config.SHED_ACQUIRE_WAIT_MS,
+    eventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS,
+  });
+  app.addHook('onClose', async () => shedder.stop());
+
+  await app.register(helmet, {
+    // A JSON API: no content may be framed, scripted or sniffed.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
   });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (!request.url.startsWith('/trpc')) return;
+    reply.header('cache-control', 'no-store');
+    const reason = shedder.reason();
+    if (reason) {
+      metrics.shedRequests.inc({ reason });
+      return reply
+        .code(503)
+        .header('retry-after', String(config.RETRY_AFTER_SECONDS))
+        .send({
+          error: {
+            message: 'The service is overloaded; retry later',
+            code: 'SERVICE_UNAVAILABLE',
+            reason,
+          },
+        });
+    }
   });
 
-  // One line per request: id, procedure(s), status, duration and query count; no headers, no body.
+  // One line per request: id, procedures, status, duration and query count; no headers, no body.
   app.addHook('onResponse', async (request, reply) => {
     const stats = requestQueryStats(request);
+    metrics.observeRequestQueries(stats.count, stats.durationMs);
     request.log.info(
       {
         requestId: request.id,
         method: request.method,
-        url: request.url.split('?')[0],
+        procedure: proceduresOf(request.url),
         statusCode: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 10) / 10,
         queries: stats.count,
@@ -62,14 +99,37 @@ export async function buildServer({
     );
   });
 
+  registerHealthRoutes(app, db, readiness);
+
+  let metricsApp: FastifyInstance | undefined;
+  if (config.METRICS_ENABLED) {
+    const target =
+      config.METRICS_PORT === undefined ? app : (metricsApp = Fastify({ logger: false }));
+    target.get('/metrics', async (_request, reply) =>
+      reply
+        .header('content-type', metrics.registry.contentType)
+        .send(await metrics.registry.metrics()),
+    );
+  }
+
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: createContextFactory({ config, db }),
+      createContext: createContextFactory({ config, db, metrics }),
       maxBatchSize: config.MAX_BATCH_SIZE,
-      responseMeta({ ctx }) {
-        return ctx ? { headers: { 'server-timing': serverTimingHeader(ctx.queryStats) } } : {};
+      responseMeta({ ctx, errors }) {
+        const headers: Record<string, string> = {};
+        if (ctx) headers['server-timing'] = serverTimingHeader(ctx.queryStats);
+        const throttled = errors.find(
+          (error) => error.cause instanceof TooManyRequestsError,
+        )?.cause;
+        if (throttled instanceof TooManyRequestsError) {
+          headers['retry-after'] = String(throttled.retryAfterSeconds);
+        } else if (errors.some((error) => error.code === 'SERVICE_UNAVAILABLE')) {
+          headers['retry-after'] = String(config.RETRY_AFTER_SECONDS);
+        }
+        return { headers };
       },
       onError({ error, path, type, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
@@ -82,5 +142,5 @@ export async function buildServer({
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
-  return app;
+  return { app, readiness, metrics, metricsApp };
 }

@@ -1,15 +1,19 @@
 import {
+  attemptSignIn,
+  DEFAULT_SIGN_IN_THROTTLE,
   authResultSchema,
-  signIn,
+  INVALID_CREDENTIALS,
   signInInput,
   signOut,
   signUp,
   signUpInput,
   userSchema,
 } from '@trellis/identity';
+import { TooManyRequestsError, UnauthorizedError } from '@trellis/kernel';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { router } from '../trpc/init';
-import { authedProcedure, publicProcedure } from '../trpc/procedures';
+import { authedProcedure, publicProcedure, sessionlessProcedure } from '../trpc/procedures';
 
 export const authRouter = router({
   signUp: publicProcedure
@@ -21,15 +25,42 @@ export const authRouter = router({
     .output(authResultSchema)
     .mutation(({ ctx, input }) => signUp(ctx.session, input)),
 
-  signIn: publicProcedure
+  // The one mutation that manages its own transaction: a failed attempt must commit its
+  // failure count (the throttle) and still answer with an error, after the slow-down delay,
+  // which is waited out with no connection held.
+  signIn: sessionlessProcedure
     .meta({
       summary:
-        'Exchange email and password for a bearer token. A wrong password and an unknown email give the same error.',
+        'Exchange email and password for a bearer token. A wrong password and an unknown email give the same error. Repeated failures for one email or one client address are slowed, then refused with TOO_MANY_REQUESTS.',
       errors: ['UNAUTHORIZED', 'TOO_MANY_REQUESTS'],
     })
     .input(signInInput)
     .output(authResultSchema)
-    .mutation(({ ctx, input }) => signIn(ctx.session, input)),
+    .mutation(async ({ ctx, input }) => {
+      const { config } = ctx;
+      const outcome = await ctx.db.transaction(
+        (session) =>
+          attemptSignIn(session, input, {
+            clientAddress: ctx.clientAddress,
+            policy: {
+              ...DEFAULT_SIGN_IN_THROTTLE,
+              windowSeconds: config.SIGN_IN_WINDOW_SECONDS,
+              slowDownAfter: config.SIGN_IN_SLOW_DOWN_AFTER,
+              refuseAfter: config.SIGN_IN_REFUSE_AFTER,
+            },
+          }),
+        { stats: ctx.queryStats, timeoutMs: config.REQUEST_TIMEOUT_MS },
+      );
+      if (outcome.ok) return { token: outcome.token, user: outcome.user };
+      if (outcome.reason === 'throttled') {
+        throw new TooManyRequestsError(
+          'Too many failed sign-ins; try again later',
+          outcome.retryAfterSeconds,
+        );
+      }
+      if (outcome.delayMs > 0) await sleep(outcome.delayMs);
+      throw new UnauthorizedError(INVALID_CREDENTIALS);
+    }),
 
   signOut: authedProcedure
     .meta({

@@ -3,6 +3,7 @@ import { QueryStats } from '@trellis/db';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiConfig } from '../config';
+import type { ApiMetrics } from '../http/metrics';
 
 /** What every procedure sees. The session, user and actor are added by the procedure builders. */
 export interface Context {
@@ -12,6 +13,9 @@ export interface Context {
   requestId: string;
   /** The bearer token as sent; checked only by authenticated procedures. */
   token: string | null;
+  /** The client's address (from X-Forwarded-For when TRUST_PROXY is on), for sign-in throttling. */
+  clientAddress: string;
+  metrics: ApiMetrics;
   /** Every query of this request, across its calls (a batch has several): feeds Server-Timing. */
   queryStats: QueryStats;
 }
@@ -19,6 +23,7 @@ export interface Context {
 export interface ContextDependencies {
   config: ApiConfig;
   db: Database;
+  metrics: ApiMetrics;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{16,256})$/;
@@ -34,6 +39,8 @@ export function createContextFactory(dependencies: ContextDependencies) {
     log: req.log,
     requestId: req.id,
     token: bearerToken(req.headers.authorization),
+    clientAddress: req.ip,
+    metrics: dependencies.metrics,
     queryStats: requestQueryStats(req),
   });
 }

@@ -7,29 +7,45 @@ import { baseProcedure } from './init';
 
 /**
  * Every procedure, outermost first:
- * 1. expected failures (domain and database errors) get their own codes;
- * 2. the session: a read-only transaction for queries, one read-write transaction for
+ * 1. its latency and result code go to the metrics;
+ * 2. expected failures (domain and database errors) get their own codes (`sessionlessProcedure`
+ *    stops here: for the one procedure that manages its own transaction, auth.signIn);
+ * 3. the session: a read-only transaction for queries, one read-write transaction for
  *    mutations, committed when the procedure returns and rolled back when it throws, with its
  *    queries counted toward the request's Server-Timing.
  */
-export const publicProcedure = baseProcedure
+export const sessionlessProcedure = baseProcedure
+  .use(async function observe({ ctx, path, type, next }) {
+    const started = performance.now();
+    const result = await next();
+    ctx.metrics.procedureDuration.observe(
+      { procedure: path, type, code: result.ok ? 'OK' : result.error.code },
+      (performance.now() - started) / 1000,
+    );
+    return result;
+  })
   .use(async function mapErrors({ next }) {
     const result = await next();
     if (!result.ok) throw toTRPCError(result.error);
     return result;
-  })
-  .use(async function openSession({ ctx, type, next }) {
-    const options = { stats: ctx.queryStats, timeoutMs: ctx.config.REQUEST_TIMEOUT_MS };
-    const run = async (session: Session) => {
-      const result = await next({ ctx: { session } });
-      // Rethrowing the original makes the transaction roll back (and retry a serialization failure).
-      if (!result.ok) throw unwrapThrown(result.error);
-      return result;
-    };
-    return type === 'query' ? ctx.db.read(run, options) : ctx.db.transaction(run, options);
   });
 
-/** 3. the caller from the bearer token, looked up inside the same session (one connection per request). */
+export const publicProcedure = sessionlessProcedure.use(async function openSession({
+  ctx,
+  type,
+  next,
+}) {
+  const options = { stats: ctx.queryStats, timeoutMs: ctx.config.REQUEST_TIMEOUT_MS };
+  const run = async (session: Session) => {
+    const result = await next({ ctx: { session } });
+    // Rethrowing the original makes the transaction roll back (and retry a serialization failure).
+    if (!result.ok) throw unwrapThrown(result.error);
+    return result;
+  };
+  return type === 'query' ? ctx.db.read(run, options) : ctx.db.transaction(run, options);
+});
+
+/** 4. the caller from the bearer token, looked up inside the same session (one connection per request). */
 export const authedProcedure = publicProcedure.use(async function requireUser({ ctx, next }) {
   const user = ctx.token ? await authenticate(ctx.session, ctx.token) : null;
   if (!user || !ctx.token) {

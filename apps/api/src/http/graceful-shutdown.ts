@@ -1,0 +1,62 @@
+import type { Database } from '@trellis/db';
+import type { FastifyInstance } from 'fastify';
+import type { Readiness } from './readiness';
+
+export interface ShutdownTargets {
+  app: FastifyInstance;
+  metricsApp?: FastifyInstance | undefined;
+  db: Database;
+  readiness: Readiness;
+  graceMs: number;
+  /** Stops what the process started besides the server (the embedded database). */
+  afterClose?: () => Promise<void>;
+  exit?: (code: number) => void;
+}
+
+/**
+ * SIGTERM / SIGINT: mark not ready, stop accepting, let requests in flight finish up to the
+ * grace deadline (then cut the connections still open), drain the pool, exit 0. A second
+ * signal exits at once.
+ */
+export function installGracefulShutdown(
+  targets: ShutdownTargets,
+): (signal: string) => Promise<void> {
+  const exit = targets.exit ?? ((code: number) => process.exit(code));
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    const { app } = targets;
+    if (stopping) {
+      app.log.warn({ signal }, 'second signal: exiting now');
+      exit(1);
+      return;
+    }
+    stopping = true;
+    const deadline = Date.now() + targets.graceMs;
+    app.log.info(
+      { signal, graceMs: targets.graceMs },
+      'shutting down: not ready, draining requests',
+    );
+    targets.readiness.beginShutdown();
+    const cutOff = setTimeout(() => {
+      app.log.warn('grace period over: closing the connections still open');
+      app.server.closeAllConnections();
+    }, targets.graceMs);
+    cutOff.unref();
+    try {
+      await app.close();
+      await targets.metricsApp?.close();
+      await targets.db.close({ deadlineMs: Math.max(0, deadline - Date.now()) });
+      await targets.afterClose?.();
+      app.log.info('shut down cleanly');
+      exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      exit(1);
+    } finally {
+      clearTimeout(cutOff);
+    }
+  };
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  return shutdown;
+}
