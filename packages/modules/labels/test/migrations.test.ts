@@ -1,6 +1,7 @@
 import { Migrator } from '@trellis/db';
 import { useTestDatabase } from '@trellis/db/testing';
 import { describe, expect, it } from 'vitest';
+import { activityMigrations } from '@trellis/activity';
 import { identityMigrations } from '@trellis/identity';
 import { workspacesMigrations } from '@trellis/workspaces';
 import { labelsMigrations } from '../src';
@@ -21,6 +22,7 @@ describe('migrations', () => {
     const owned = ['labels'];
     const migrator = new Migrator(test.db, [
       ...identityMigrations,
+      ...activityMigrations,
       ...workspacesMigrations,
       ...labelsMigrations,
     ]);

@@ -1,7 +1,7 @@
 import type { Database } from '@trellis/db';
 import { signUp, type User } from '@trellis/identity';
 import type { Actor } from '@trellis/kernel';
-import { MembershipModel, createWorkspace, type Role } from '@trellis/workspaces';
+import { addMember, createWorkspace, type Role } from '@trellis/workspaces';
 
 export type Person = User & Actor;
 
@@ -21,10 +21,7 @@ export async function registerUsers(db: Database, names: readonly string[]): Pro
   });
 }
 
-/**
- * A workspace owned by `owner` with the given extra members. Memberships are written directly:
- * this package's test database has no activity table, which addMember would write to.
- */
+/** A workspace owned by `owner` with the given extra members, added through the real service. */
 export async function workspaceWith(
   db: Database,
   owner: Person,
@@ -34,7 +31,7 @@ export async function workspaceWith(
   return db.transaction(async (session) => {
     const { id } = await createWorkspace(session, owner, { name: slug, slug });
     for (const [person, role] of members) {
-      await MembershipModel.query(session).insert({ workspaceId: id, userId: person.id, role });
+      await addMember(session, owner, { workspaceId: id, email: person.email, role });
     }
     return id;
   });
