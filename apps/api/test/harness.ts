@@ -1,49 +1,90 @@
-import { createDatabase, type Database } from '@trellis/db';
-import { useTestDatabase } from '@trellis/db/testing';
+import { createDatabase, type Database, type DatabaseConfigInput } from '@trellis/db';
+import { useTestDatabase, type TestDatabase } from '@trellis/db/testing';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import superjson from 'superjson';
 import { afterAll, beforeAll } from 'vitest';
 import type { AppRouter } from '../src/app-router';
 import { readApiConfig, type ApiConfig } from '../src/config';
-import { buildServer } from '../src/http/build-server';
+import { buildServer, type ApiServer } from '../src/http/build-server';
+import { createLogger } from '../src/logging';
 
 export type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
 
 export interface ApiHarness {
+  /** The tRPC endpoint (`http://127.0.0.1:<port>/trpc`). */
   readonly url: string;
+  /** The server's origin (`http://127.0.0.1:<port>`), for /healthz, /readyz, /metrics. */
+  readonly origin: string;
   readonly db: Database;
   readonly app: FastifyInstance;
+  /** Everything buildServer returned (readiness, metrics, metricsApp). */
+  readonly server: ApiServer;
+  /** The configuration the server was built with. */
+  readonly config: ApiConfig;
+  /** This test file's database: its URL, and `open()` for other layers (an "admin" connection). */
+  readonly database: TestDatabase;
   /** A typed client over real HTTP; with a token it sends `Authorization: Bearer`. */
-  client(token?: string): Client;
+  client(token?: string, headers?: Record<string, string>): Client;
   /** The headers of the last response a client of this harness received. */
   lastHeaders(): Headers | undefined;
+  /** The log lines written so far (only with `captureLogs`), as written: JSON text. */
+  logLines(): string[];
+}
+
+export interface HarnessOptions {
+  /** Shorthand for `database.pool.max` (default 10). */
+  max?: number;
+  /** Settings of the API's database layer (pool, timeouts); the URL is the test database's. */
+  database?: Partial<Omit<DatabaseConfigInput, 'url'>>;
+  /**
+   * Log through the production logger (createLogger, with its redaction) into memory, read with
+   * `logLines()`; the database layer writes to it too. The level is LOG_LEVEL, `info` unless
+   * overridden. Without it the server logs nothing.
+   */
+  captureLogs?: boolean;
 }
 
 /**
  * Starts the real Fastify server on a random loopback port over this test file's own
  * database, and gives typed @trpc/client clients that talk to it over HTTP.
  */
-export function useApi(
-  overrides: Partial<ApiConfig> = {},
-  pool: { max?: number } = {},
-): ApiHarness {
+export function useApi(overrides: Partial<ApiConfig> = {}, options: HarnessOptions = {}): ApiHarness {
   const database = useTestDatabase();
-  let app: FastifyInstance | undefined;
+  let server: ApiServer | undefined;
+  let config: ApiConfig | undefined;
   let db: Database | undefined;
   let url = '';
   let headers: Headers | undefined;
+  const lines: string[] = [];
 
   beforeAll(async () => {
-    const config = { ...readApiConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides };
-    db = createDatabase({ url: database.url, pool: { max: pool.max ?? 10 } });
-    app = (await buildServer({ config, db, log: pino({ level: 'silent' }) })).app;
-    url = `${await app.listen({ port: 0, host: '127.0.0.1' })}/trpc`;
+    config = {
+      ...readApiConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: options.captureLogs ? 'info' : 'silent',
+      }),
+      ...overrides,
+    };
+    const log = options.captureLogs
+      ? createLogger(config, { write: (line: string) => void lines.push(line) })
+      : pino({ level: 'silent' });
+    db = createDatabase(
+      {
+        ...options.database,
+        url: database.url,
+        pool: { max: options.max ?? 10, ...options.database?.pool },
+      },
+      options.captureLogs ? { logger: log } : {},
+    );
+    server = await buildServer({ config, db, log });
+    url = `${await server.app.listen({ port: 0, host: '127.0.0.1' })}/trpc`;
   });
 
   afterAll(async () => {
-    await app?.close();
+    await server?.app.close();
+    await server?.metricsApp?.close();
     const stats = db?.poolStats();
     await db?.close();
     if (stats && stats.used > 0)
@@ -58,27 +99,84 @@ export function useApi(
       if (!db) throw new Error('the API harness exists only inside tests');
       return db;
     },
-    get app() {
-      if (!app) throw new Error('the API harness exists only inside tests');
-      return app;
+    get origin() {
+      return url.replace(/\/trpc$/, '');
     },
-    client(token) {
-      return createTRPCClient<AppRouter>({
-        links: [
-          httpLink({
-            url,
-            transformer: superjson,
-            headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
-            fetch: async (input, init) => {
-              const response = await fetch(input, init);
-              headers = response.headers;
-              return response;
-            },
-          }),
-        ],
+    get app() {
+      if (!server) throw new Error('the API harness exists only inside tests');
+      return server.app;
+    },
+    get server() {
+      if (!server) throw new Error('the API harness exists only inside tests');
+      return server;
+    },
+    get config() {
+      if (!config) throw new Error('the API harness exists only inside tests');
+      return config;
+    },
+    database,
+    client(token, extraHeaders = {}) {
+      return createClient(url, token, extraHeaders, (response) => {
+        headers = response.headers;
       });
     },
     lastHeaders: () => headers,
+    logLines: () => [...lines],
+  };
+}
+
+/** A typed tRPC client of the server at `url` (…/trpc); with a token it sends `Authorization: Bearer`. */
+export function createClient(
+  url: string,
+  token?: string,
+  extraHeaders: Record<string, string> = {},
+  onResponse?: (response: Response) => void,
+): Client {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url,
+        transformer: superjson,
+        headers: () => ({
+          ...extraHeaders,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        }),
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          onResponse?.(response);
+          return response;
+        },
+      }),
+    ],
+  });
+}
+
+export interface ExtraServer {
+  server: ApiServer;
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Another API server in the same test, over a database layer of the caller's choosing (a
+ * closed one, one whose URL points nowhere, one a shutdown test closes). `close()` closes the
+ * server only; the caller owns the layer.
+ */
+export async function startServer(
+  db: Database,
+  config: ApiConfig,
+  log: FastifyBaseLogger = pino({ level: 'silent' }),
+): Promise<ExtraServer> {
+  const server = await buildServer({ config, db, log });
+  const origin = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    server,
+    origin,
+    close: async () => {
+      await server.app.close();
+      await server.metricsApp?.close();
+    },
   };
 }
 

@@ -2,5 +2,6 @@ export { activityMigrations } from './migrations';
 export type { ActivityKind } from './activity-kind';
 export type { ActivityEntry } from './schemas';
 export { activityEntrySchema, listActivityInput } from './schemas';
-export { recordActivity } from './services/record-activity';
+export { recordActivities, recordActivity } from './services/record-activity';
+export type { ActivityRecord } from './services/record-activity';
 export { listActivity } from './services/list-activity';

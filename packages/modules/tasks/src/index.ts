@@ -6,6 +6,7 @@ export {
   createTaskInput,
   deleteTaskInput,
   getTaskInput,
+  importTasksInput,
   listTasksInput,
   taskDetailSchema,
   taskPageSchema,
@@ -19,3 +20,5 @@ export { updateTask } from './services/update-task';
 export { deleteTask } from './services/delete-task';
 export { addComment } from './services/add-comment';
 export { countOpenTasks } from './services/count-open-tasks';
+export { importTasks } from './services/import-tasks';
+export type { ImportResult } from './services/import-tasks';

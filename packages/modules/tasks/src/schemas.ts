@@ -34,6 +34,32 @@ export const createTaskInput = z.strictObject({
 });
 export type CreateTaskInput = z.infer<typeof createTaskInput>;
 
+export const MAX_TASKS_PER_IMPORT = 1_000;
+
+/** Many tasks at once, with their comments (bulk import, demo data). */
+export const importTasksInput = z.strictObject({
+  projectId: idSchema,
+  tasks: z
+    .array(
+      z.strictObject({
+        title: titleSchema,
+        description: descriptionSchema.optional(),
+        status: taskStatusSchema.default('todo'),
+        priority: taskPrioritySchema.default('none'),
+        assigneeId: assigneeIdSchema.optional(),
+        labelIds: labelIdsSchema.default([]),
+        dueDate: dueDateSchema.optional(),
+        comments: z
+          .array(z.strictObject({ authorId: idSchema, body: requiredText(10_000) }))
+          .max(50)
+          .default([]),
+      }),
+    )
+    .min(1)
+    .max(MAX_TASKS_PER_IMPORT),
+});
+export type ImportTasksInput = z.infer<typeof importTasksInput>;
+
 export const getTaskInput = z.strictObject({ id: idSchema });
 export type GetTaskInput = z.infer<typeof getTaskInput>;
 

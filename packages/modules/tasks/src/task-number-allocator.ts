@@ -13,12 +13,17 @@ export class TaskNumberAllocator {
   constructor(private readonly session: Session) {}
 
   async next(projectId: string): Promise<number> {
+    return this.reserve(projectId, 1);
+  }
+
+  /** Reserves `count` consecutive numbers in one statement; returns the first. */
+  async reserve(projectId: string, count: number): Promise<number> {
     const result = await this.session.raw<{ rows: Array<{ last_task_number: number }> }>(
-      'update projects set last_task_number = last_task_number + 1 where id = ? returning last_task_number',
-      [projectId],
+      'update projects set last_task_number = last_task_number + ? where id = ? returning last_task_number',
+      [count, projectId],
     );
-    const number = result.rows[0]?.last_task_number;
-    if (number === undefined) throw new NotFoundError('Project');
-    return number;
+    const last = result.rows[0]?.last_task_number;
+    if (last === undefined) throw new NotFoundError('Project');
+    return last - count + 1;
   }
 }

@@ -10,13 +10,27 @@ export interface ActivityRecord {
   data?: Record<string, unknown>;
 }
 
-/** Appends one entry in the caller's transaction, so it commits or rolls back with the change it describes. */
-export async function recordActivity(session: Session, entry: ActivityRecord): Promise<void> {
-  await ActivityModel.query(session).insert({
+function toRow(entry: ActivityRecord) {
+  return {
     workspaceId: entry.workspaceId,
     actorId: entry.actorId,
     kind: entry.kind,
     taskId: entry.taskId ?? null,
     data: entry.data ?? {},
-  });
+  };
+}
+
+/** Appends one entry in the caller's transaction, so it commits or rolls back with the change it describes. */
+export async function recordActivity(session: Session, entry: ActivityRecord): Promise<void> {
+  await ActivityModel.query(session).insert(toRow(entry));
+}
+
+// Five parameters a row: this keeps one statement well under PostgreSQL's 65,535 parameters.
+const ROWS_PER_STATEMENT = 5_000;
+
+/** Appends many entries (bulk imports) with one statement per 5,000 entries. */
+export async function recordActivities(session: Session, entries: readonly ActivityRecord[]): Promise<void> {
+  for (let start = 0; start < entries.length; start += ROWS_PER_STATEMENT) {
+    await ActivityModel.query(session).insert(entries.slice(start, start + ROWS_PER_STATEMENT).map(toRow));
+  }
 }
