@@ -10,7 +10,7 @@ import {
   listProjects,
   listProjectsInput,
 } from '../src';
-import { registerUsers, workspaceWith, type Person } from './support/tenants';
+import { registerUsers, workspaceWith, type Person } from '@trellis/workspaces/testing';
 
 const test = useTestDatabase();
 

@@ -1,7 +1,9 @@
 import type { Database } from '@trellis/db';
 import { signUp, type User } from '@trellis/identity';
 import type { Actor } from '@trellis/kernel';
-import { addMember, createWorkspace, type Role } from '@trellis/workspaces';
+import { addMember } from '../services/add-member';
+import { createWorkspace } from '../services/create-workspace';
+import type { Role } from '../role';
 
 export type Person = User & Actor;
 
