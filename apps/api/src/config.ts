@@ -1,8 +1,43 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
+
+/** An address or CIDR as @fastify/proxy-addr takes it (`10.0.0.0/8`, `::1`), or one of its names. */
+function isProxyAddress(value: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(value)) return true;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return (
+    prefix === undefined ||
+    (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128))
+  );
+}
+
+/**
+ * Which peers may set X-Forwarded-For. `false`: none, the socket's address is the client.
+ * A list of the load balancers' addresses or CIDRs (`10.0.0.0/8,loopback`): the client is the
+ * nearest address that is not one of them, so a client cannot pick its own address by sending
+ * the header. `true`: every hop, the leftmost address wins; only behind a proxy that overwrites
+ * (not appends to) the header.
+ */
+const trustProxySetting = z
+  .string()
+  .trim()
+  .transform((value, context): boolean | string[] => {
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    const addresses = value.split(',').map((address) => address.trim());
+    if (addresses.every(isProxyAddress)) return addresses;
+    context.addIssue({
+      code: 'custom',
+      message: 'must be true, false, or a comma-separated list of proxy addresses or CIDRs',
+    });
+    return z.NEVER;
+  });
 
 /** The API's own settings (the database's are read by @trellis/db's readDatabaseConfig). */
 const apiConfigSchema = z.object({
@@ -18,9 +53,9 @@ const apiConfigSchema = z.object({
   /** Deadline of one procedure's transaction; past it the work is rolled back and its connection freed. */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long SIGTERM waits for requests in flight before closing the pool anyway. */
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   /** Behind a load balancer: take the client address from X-Forwarded-For (needed for sign-in throttling per address). */
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxySetting.default(false),
   /** Prometheus metrics at GET /metrics. */
   METRICS_ENABLED: booleanFlag.default(true),
   /** Serve /metrics on its own port (e.g. reachable only from the monitoring network); unset: the API's port. */

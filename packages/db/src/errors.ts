@@ -122,6 +122,7 @@ const CONNECTION_LOST_CODES = new Set([
   '08006',
   '08001',
   '08004',
+  '08P01', // protocol_violation: also how PgBouncer reports query_wait_timeout and server loss
   'ECONNRESET',
   'ECONNREFUSED',
   'EPIPE',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isConnectionLost,
   DatabaseError,
   IntegrityViolationError,
   UniqueViolationError,
@@ -134,6 +135,14 @@ describe('typed database errors', () => {
     }
     const rows = await test.db.read((session) => Author.query(session).where('name', 'app-error'));
     expect(rows).toHaveLength(0);
+  });
+
+  it('classifies the SQLSTATEs of a lost server, PgBouncer included, as a lost connection', () => {
+    // 57P01: pg_terminate_backend; 08006: connection failure; 08P01: PgBouncer's query_wait_timeout.
+    for (const code of ['57P01', '08006', '08P01']) {
+      expect(isConnectionLost(Object.assign(new Error(code), { code })), code).toBe(true);
+    }
+    expect(isConnectionLost(Object.assign(new Error('unique'), { code: '23505' }))).toBe(false);
   });
 
   it('toDatabaseError leaves unknown errors alone', () => {
