@@ -50,7 +50,10 @@ export interface HarnessOptions {
  * Starts the real Fastify server on a random loopback port over this test file's own
  * database, and gives typed @trpc/client clients that talk to it over HTTP.
  */
-export function useApi(overrides: Partial<ApiConfig> = {}, options: HarnessOptions = {}): ApiHarness {
+export function useApi(
+  overrides: Partial<ApiConfig> = {},
+  options: HarnessOptions = {},
+): ApiHarness {
   const database = useTestDatabase();
   let server: ApiServer | undefined;
   let config: ApiConfig | undefined;
@@ -142,7 +145,8 @@ export function createClient(
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         }),
         fetch: async (input, init) => {
-          const response = await fetch(input, init);
+          // httpLink passes a URL string; its declared type names DOM types lint cannot resolve.
+          const response = await fetch(input as Parameters<typeof fetch>[0], init);
           onResponse?.(response);
           return response;
         },

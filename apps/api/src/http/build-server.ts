@@ -82,6 +82,13 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
     }
   });
 
+  // Once shutdown has begun, a response also ends its keep-alive connection: the server's close
+  // waits for every open connection, so an idle keep-alive one (every load balancer keeps some)
+  // would otherwise hold the shutdown until SHUTDOWN_GRACE_MS cuts it.
+  app.addHook('onSend', async (_request, reply) => {
+    if (readiness.shuttingDown) reply.header('connection', 'close');
+  });
+
   // One line per request: id, procedures, status, duration and query count; no headers, no body.
   app.addHook('onResponse', async (request, reply) => {
     const stats = requestQueryStats(request);
