@@ -66,6 +66,13 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
     reply.header('x-request-id', request.id);
     if (!request.url.startsWith('/trpc')) return;
     reply.header('cache-control', 'no-store');
+    // The tRPC adapter builds a fetch Request, whose constructor throws on TRACE (a 500 otherwise).
+    if (request.method === 'TRACE') {
+      return reply
+        .code(405)
+        .header('allow', 'GET, POST')
+        .send({ error: { message: 'Method not allowed', code: 'METHOD_NOT_SUPPORTED' } });
+    }
     const reason = shedder.reason();
     if (reason) {
       metrics.shedRequests.inc({ reason });

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Database } from '@trellis/db';
 import type { FastifyInstance } from 'fastify';
 import type { Readiness } from './readiness';
@@ -17,12 +18,22 @@ export interface ShutdownTargets {
  * SIGTERM / SIGINT: mark not ready, stop accepting, let requests in flight finish up to the
  * grace deadline (then cut the connections still open), drain the pool, exit 0. A second
  * signal exits at once.
+ *
+ * Install it before the server listens: it counts the requests being handled, so that the
+ * drain ends when the last one is answered. Connections left then hold at most a request the
+ * client never finished sending (an aborted upload, a slow client): closing the server would
+ * otherwise wait for them until the grace deadline.
  */
 export function installGracefulShutdown(
   targets: ShutdownTargets,
 ): (signal: string) => Promise<void> {
   const exit = targets.exit ?? ((code: number) => process.exit(code));
   let stopping = false;
+  let handling = 0;
+  targets.app.server.on('request', (_request: unknown, response: ServerResponse) => {
+    handling += 1;
+    response.once('close', () => (handling -= 1));
+  });
   const shutdown = async (signal: string) => {
     const { app } = targets;
     if (stopping) {
@@ -43,7 +54,11 @@ export function installGracefulShutdown(
     }, targets.graceMs);
     cutOff.unref();
     try {
-      await app.close();
+      const closed = app.close();
+      const sweep = setInterval(() => {
+        if (handling === 0) app.server.closeAllConnections();
+      }, 100);
+      await closed.finally(() => clearInterval(sweep));
       await targets.metricsApp?.close();
       await targets.db.close({ deadlineMs: Math.max(0, deadline - Date.now()) });
       await targets.afterClose?.();
