@@ -146,7 +146,7 @@ describe('query budget (Server-Timing counts every query, authentication include
     // Exact counts, so a change that adds a query shows up here; all within the budget.
     expect(counts).toEqual({
       'auth.me': 1,
-      'auth.signIn': 3,
+      'auth.signIn': 4,
       'auth.signOut': 2,
       'workspaces.create': 3,
       'workspaces.list': 2,

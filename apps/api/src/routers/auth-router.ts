@@ -1,8 +1,9 @@
 import {
-  attemptSignIn,
   DEFAULT_SIGN_IN_THROTTLE,
   authResultSchema,
+  completeSignIn,
   INVALID_CREDENTIALS,
+  reserveSignInAttempt,
   signInInput,
   signOut,
   signUp,
@@ -25,9 +26,10 @@ export const authRouter = router({
     .output(authResultSchema)
     .mutation(({ ctx, input }) => signUp(ctx.session, input)),
 
-  // The one mutation that manages its own transaction: a failed attempt must commit its
-  // failure count (the throttle) and still answer with an error, after the slow-down delay,
-  // which is waited out with no connection held.
+  // The one mutation that manages its own transactions: the attempt is counted first, in a
+  // transaction that commits at once (so concurrent guesses cannot race past the limit and a
+  // failed attempt stays counted although the call fails); the password is checked in a
+  // second one; the slow-down delay is waited out with no connection held.
   signIn: sessionlessProcedure
     .meta({
       summary:
@@ -38,26 +40,31 @@ export const authRouter = router({
     .output(authResultSchema)
     .mutation(async ({ ctx, input }) => {
       const { config } = ctx;
-      const outcome = await ctx.db.transaction(
-        (session) =>
-          attemptSignIn(session, input, {
-            clientAddress: ctx.clientAddress,
-            policy: {
-              ...DEFAULT_SIGN_IN_THROTTLE,
-              windowSeconds: config.SIGN_IN_WINDOW_SECONDS,
-              slowDownAfter: config.SIGN_IN_SLOW_DOWN_AFTER,
-              refuseAfter: config.SIGN_IN_REFUSE_AFTER,
-            },
-          }),
-        { stats: ctx.queryStats, timeoutMs: config.REQUEST_TIMEOUT_MS },
+      const context = {
+        clientAddress: ctx.clientAddress,
+        policy: {
+          ...DEFAULT_SIGN_IN_THROTTLE,
+          windowSeconds: config.SIGN_IN_WINDOW_SECONDS,
+          slowDownAfter: config.SIGN_IN_SLOW_DOWN_AFTER,
+          refuseAfter: config.SIGN_IN_REFUSE_AFTER,
+        },
+      };
+      const options = { stats: ctx.queryStats, timeoutMs: config.REQUEST_TIMEOUT_MS };
+      const reservation = await ctx.db.transaction(
+        (session) => reserveSignInAttempt(session, input, context),
+        options,
       );
-      if (outcome.ok) return { token: outcome.token, user: outcome.user };
-      if (outcome.reason === 'throttled') {
+      if (!reservation.ok) {
         throw new TooManyRequestsError(
           'Too many failed sign-ins; try again later',
-          outcome.retryAfterSeconds,
+          reservation.retryAfterSeconds,
         );
       }
+      const outcome = await ctx.db.transaction(
+        (session) => completeSignIn(session, input, reservation, context),
+        options,
+      );
+      if (outcome.ok) return { token: outcome.token, user: outcome.user };
       if (outcome.delayMs > 0) await sleep(outcome.delayMs);
       throw new UnauthorizedError(INVALID_CREDENTIALS);
     }),

@@ -64,6 +64,21 @@ describe('two API processes share one database', { timeout: 60_000 }, () => {
     );
   });
 
+  it(`a burst of concurrent wrong sign-ins over both instances gets only ${REFUSE_AFTER} passwords checked`, async () => {
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, attempt) =>
+        call(instances[attempt % 2]!.origin, 'auth.signIn', 'mutation', {
+          email: 'burst@example.com',
+          password: `guess ${attempt}`,
+        }),
+      ),
+    );
+    const codes = countBy(results, (result) => result.code);
+    expect(codes).toEqual({ UNAUTHORIZED: REFUSE_AFTER, TOO_MANY_REQUESTS: 40 - REFUSE_AFTER });
+    // Both instances and the burst share 127.0.0.1: start the next test with clean counters.
+    await database.db.knex.raw('delete from sign_in_failures');
+  });
+
   it(`sign-in failures count across both instances: refused after ${REFUSE_AFTER} in total`, async () => {
     const codes: string[] = [];
     for (let attempt = 0; attempt < REFUSE_AFTER + 2; attempt += 1) {
