@@ -75,6 +75,18 @@ describe('bad input gets BAD_REQUEST naming the field, never a 500, and writes n
       ],
       ['date as text', 'tasks.create', { projectId, title: 'ok', dueDate: 'tomorrow' }, 'dueDate'],
       ['nested object as title', 'tasks.create', { projectId, title: { $gt: '' } }, 'title'],
+      [
+        'lone surrogate in title',
+        'tasks.create',
+        { projectId, title: 'broken \ud800 text' },
+        'title',
+      ],
+      [
+        'lone surrogate in description',
+        'tasks.create',
+        { projectId, title: 'ok', description: '\udc00' },
+        'description',
+      ],
       ['missing input', 'tasks.create', undefined, ''],
       ['bad slug', 'workspaces.create', { name: 'x', slug: 'Not A Slug' }, 'slug'],
       ['short slug', 'workspaces.create', { name: 'x', slug: 'ab' }, 'slug'],

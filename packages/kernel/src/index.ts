@@ -9,4 +9,4 @@ export {
 } from './domain-error';
 export type { DomainErrorCode } from './domain-error';
 export type { Actor } from './actor';
-export { idSchema, requiredText } from './schemas';
+export { idSchema, requiredText, text } from './schemas';

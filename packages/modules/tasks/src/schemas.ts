@@ -1,4 +1,4 @@
-import { idSchema, requiredText } from '@trellis/kernel';
+import { idSchema, requiredText, text } from '@trellis/kernel';
 import { userSchema } from '@trellis/identity';
 import { labelSchema } from '@trellis/labels';
 import { z } from 'zod';
@@ -12,7 +12,7 @@ export const taskStatusSchema = z.enum(TASK_STATUSES);
 export const taskPrioritySchema = z.enum(TASK_PRIORITIES);
 
 const titleSchema = requiredText(200);
-const descriptionSchema = z.string().max(20_000).nullable();
+const descriptionSchema = text(20_000).nullable();
 const dueDateSchema = z.date().nullable();
 const assigneeIdSchema = idSchema.nullable();
 const labelIdsSchema = z
