@@ -6,6 +6,7 @@ import {
   call,
   countBy,
   createWorld,
+  expectNoUnexpectedFailures,
   inFlight,
   listTasks,
   readMetric,
@@ -423,7 +424,7 @@ describe('malformed requests', { timeout: 120_000 }, () => {
     const secondHalfMb = mb(rssAfter - rssHalfway);
     // RSS moves by tens of MB with GC timing; 8 rounds of 1,200 plateaued near +50 MB.
     expect(growthMb).toBeLessThan(150);
-    expect(api.problems.filter((line) => line.msg === 'procedure failed unexpectedly')).toEqual([]);
+    expectNoUnexpectedFailures(api);
 
     console.info(
       `[fuzz] seed ${SEED}: ${REQUESTS} requests in ${Math.round(elapsedMs)} ms, statuses ${JSON.stringify(countBy(answers, (a) => a.failure ?? String(a.status)))}; ` +

@@ -4,18 +4,18 @@ import { killApiProcesses, startApiProcess } from './api-process';
 import {
   busyConnections,
   call,
-  checkProjectIntegrity,
+  type CallResult,
   connectionsByState,
   countBy,
   createTask,
   createWorld,
   eventually,
+  expectNoUnexpectedFailures,
+  expectProjectIntact,
   inFlight,
   listTasks,
-  oneTo,
   readMetric,
   seededRandom,
-  type CallResult,
 } from './load';
 
 const REQUESTS = 10_000;
@@ -93,15 +93,13 @@ describe('clients abort requests mid-flight', { timeout: 120_000 }, () => {
     );
     expect(after.map((result) => result.code)).toEqual(Array(20).fill('OK'));
     // Aborted creates were either applied whole or not at all: numbers stay 1..n.
-    const integrity = await checkProjectIntegrity(database.url, world.projectId);
-    expect(integrity.numbers).toEqual(oneTo(integrity.numbers.length));
-    expect(integrity.withoutActivity).toBe(0);
-    expect(api.problems.filter((line) => line.msg === 'procedure failed unexpectedly')).toEqual([]);
+    const numbers = await expectProjectIntact(database.url, world.projectId);
+    expectNoUnexpectedFailures(api);
 
     console.info(
       `[client aborts] ${REQUESTS} requests, ${IN_FLIGHT} in flight, in ${Math.round(elapsedMs)} ms: ${JSON.stringify(outcomes)}; ` +
         `${committed} transactions committed on the server; afterwards pool used=${used}, server connections ${JSON.stringify(states)}; ` +
-        `${integrity.numbers.length} tasks, gapless`,
+        `${numbers.length} tasks, gapless`,
     );
     // Clients that aborted may leave half-sent requests on open connections: the drain must
     // not wait for them until its grace deadline (10 s here).

@@ -7,17 +7,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { allMigrations } from '../../src/migrations';
 import { killApiProcesses, probe, startApiProcess, type ApiProcess } from './api-process';
 import {
-  checkProjectIntegrity,
+  type CallResult,
   countBy,
   createTask,
   createWorld,
+  expectNoUnexpectedFailures,
+  expectProjectIntact,
   listTasks,
   loadLoops,
-  oneTo,
   percentile,
   queryRows,
   sleep,
-  type CallResult,
 } from './load';
 
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -137,11 +137,8 @@ describe('the database restarts under load', { timeout: 90_000 }, () => {
       [acknowledged],
     );
     expect(stored!.count).toBe(acknowledged.length);
-    const integrity = await checkProjectIntegrity(url, world.projectId);
-    expect(integrity.numbers).toEqual(oneTo(integrity.numbers.length));
-    expect(integrity.lastTaskNumber).toBe(integrity.numbers.length);
-    expect(integrity.withoutActivity).toBe(0);
-    expect(api.problems.filter((line) => line.msg === 'procedure failed unexpectedly')).toEqual([]);
+    await expectProjectIntact(url, world.projectId);
+    expectNoUnexpectedFailures(api);
 
     console.info(
       `[database restart] stop took ${Math.round(down - stopping)} ms, outage ${Math.round(restarting - down)} ms, start took ${Math.round(back - restarting)} ms; ` +

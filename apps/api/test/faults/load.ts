@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withAdminClient } from '@trellis/db/testing';
 import superjson from 'superjson';
+import { expect } from 'vitest';
 
 /** The outcome of one HTTP call to a procedure, as a client sees it. */
 export interface CallResult<T = unknown> {
@@ -355,6 +356,28 @@ export async function checkProjectIntegrity(
     lastTaskNumber: project!.last_task_number,
     withoutActivity: orphans!.count,
   };
+}
+
+/**
+ * Asserts the project came through whole: task numbers exactly 1..n, none handed out and left
+ * unused, every task with its task.created entry (nothing half-applied). Returns the numbers.
+ */
+export async function expectProjectIntact(
+  databaseUrl: string,
+  projectId: string,
+): Promise<number[]> {
+  const integrity = await checkProjectIntegrity(databaseUrl, projectId);
+  expect(integrity.numbers).toEqual(oneTo(integrity.numbers.length));
+  expect(integrity.lastTaskNumber).toBe(integrity.numbers.length);
+  expect(integrity.withoutActivity).toBe(0);
+  return integrity.numbers;
+}
+
+/** Asserts the API process logged no unexpected failure (an INTERNAL_SERVER_ERROR). */
+export function expectNoUnexpectedFailures(api: {
+  problems: ReadonlyArray<{ msg?: unknown }>;
+}): void {
+  expect(api.problems.filter((line) => line.msg === 'procedure failed unexpectedly')).toEqual([]);
 }
 
 /** [1, 2, ..., n] */

@@ -3,18 +3,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { killApiProcesses, startApiProcess, type ApiProcess } from './api-process';
 import {
   busyConnections,
-  checkProjectIntegrity,
+  type CallResult,
   connectionsByState,
   countBy,
   createTask,
   createWorld,
   eventually,
+  expectNoUnexpectedFailures,
+  expectProjectIntact,
   inFlight,
-  oneTo,
   percentile,
   readMetric,
   sleep,
-  type CallResult,
   type World,
 } from './load';
 
@@ -124,10 +124,8 @@ describe('the pool is exhausted by requests blocked on a lock', { timeout: 90_00
     // It recovers at once, and nothing of the timed-out transactions was kept.
     const later = await inFlight(20, 5, (index) => createTask(api.origin, world, `later ${index}`));
     expect(later.map((result) => result.code)).toEqual(Array(20).fill('OK'));
-    const integrity = await checkProjectIntegrity(database.url, world.projectId);
-    expect(integrity.numbers).toEqual(oneTo(integrity.numbers.length));
-    expect(integrity.withoutActivity).toBe(0);
-    expect(api.problems.filter((line) => line.msg === 'procedure failed unexpectedly')).toEqual([]);
+    await expectProjectIntact(database.url, world.projectId);
+    expectNoUnexpectedFailures(api);
     console.info(
       `[pool exhaustion, lock held ${REQUEST_TIMEOUT_MS + 1_500} ms] ${CALLS} creates: ${JSON.stringify(outcomes)}; ` +
         `TIMEOUT after ${Math.min(...timedOut).toFixed(0)}–${Math.max(...timedOut).toFixed(0)} ms; ` +

@@ -2,16 +2,15 @@ import { useTestDatabase, withAdminClient } from '@trellis/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killApiProcesses, probe, startApiProcess } from './api-process';
 import {
-  checkProjectIntegrity,
+  type CallResult,
   connectionsByState,
   countBy,
   createTask,
   createWorld,
   eventually,
+  expectProjectIntact,
   inFlight,
-  oneTo,
   sleep,
-  type CallResult,
 } from './load';
 
 const GRACE_MS = 5_000;
@@ -99,9 +98,7 @@ describe('SIGTERM while requests are in flight', { timeout: 60_000 }, () => {
         2_000,
       ),
     ).toBe(true);
-    const integrity = await checkProjectIntegrity(database.url, world.projectId);
-    expect(integrity.numbers).toEqual(oneTo(IN_FLIGHT));
-    expect(integrity.withoutActivity).toBe(0);
+    expect(await expectProjectIntact(database.url, world.projectId)).toHaveLength(IN_FLIGHT);
 
     console.info(
       `[sigterm] ${IN_FLIGHT} in-flight creates all 200; during the drain /readyz ${JSON.stringify(drain.readyz)}, ` +

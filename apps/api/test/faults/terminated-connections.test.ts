@@ -3,20 +3,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { killApiProcesses, startApiProcess } from './api-process';
 import {
   busyConnections,
-  checkProjectIntegrity,
+  type CallResult,
   connectionsByState,
   countBy,
   createTask,
   createWorld,
   eventually,
+  expectNoUnexpectedFailures,
+  expectProjectIntact,
   inFlight,
   listTasks,
   loadLoops,
-  oneTo,
   percentile,
   queryRows,
   sleep,
-  type CallResult,
 } from './load';
 
 const database = useTestDatabase();
@@ -84,11 +84,8 @@ describe('the server kills the API’s connections under load', { timeout: 60_00
     const acknowledged = [...samples, ...later].filter(
       (sample) => sample.code === 'OK' && (sample.data as { number?: number }).number !== undefined,
     );
-    const integrity = await checkProjectIntegrity(database.url, world.projectId);
-    expect(integrity.numbers).toEqual(oneTo(integrity.numbers.length));
-    expect(integrity.lastTaskNumber).toBe(integrity.numbers.length);
-    expect(integrity.withoutActivity).toBe(0);
-    const storedNumbers = new Set(integrity.numbers);
+    const numbers = await expectProjectIntact(database.url, world.projectId);
+    const storedNumbers = new Set(numbers);
     expect(
       acknowledged.filter(
         (sample) => !storedNumbers.has((sample.data as { number: number }).number),
@@ -99,7 +96,7 @@ describe('the server kills the API’s connections under load', { timeout: 60_00
       "select count(*)::int as count from activity where kind = 'task.created' and workspace_id = $1",
       [world.workspaceId],
     );
-    expect(activity!.count).toBe(integrity.numbers.length);
+    expect(activity!.count).toBe(numbers.length);
 
     // And the pool is back to idle.
     expect(
@@ -109,12 +106,12 @@ describe('the server kills the API’s connections under load', { timeout: 60_00
         5_000,
       ),
     ).toBe(true);
-    expect(api.problems.filter((line) => line.msg === 'procedure failed unexpectedly')).toEqual([]);
+    expectNoUnexpectedFailures(api);
     const latencies = samples.map((sample) => sample.ms);
     console.info(
       `[terminated connections] ${terminated.join('+')} backends terminated in 5 rounds; ${samples.length} calls under load: ${JSON.stringify(outcomes)}, ` +
         `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms; ` +
-        `${integrity.numbers.length} tasks stored (${acknowledged.length} acknowledged), numbers gapless, each with its activity entry`,
+        `${numbers.length} tasks stored (${acknowledged.length} acknowledged), numbers gapless, each with its activity entry`,
     );
     await api.stop();
     expect(api.exitCode()).toBe(0);
