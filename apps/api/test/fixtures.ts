@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Database } from '@trellis/db';
 import type { ApiHarness, Client } from './harness';
 
 export interface TestUser {
@@ -70,4 +71,24 @@ export async function inBatches<T>(
     }),
   );
   return results;
+}
+
+/**
+ * A fault for tests: every insert into `table` raises `message` (a trigger). Returns the
+ * function that removes it again. `table` and `message` are the test's own constants.
+ */
+export async function failInsertsInto(
+  db: Database,
+  table: string,
+  message: string,
+): Promise<() => Promise<void>> {
+  const name = `fail_inserts_into_${table}`;
+  await db.knex.raw(`
+    create function ${name}() returns trigger language plpgsql as $$
+    begin raise exception '${message.replace(/'/g, "''")}'; end $$;
+    create trigger ${name} before insert on ${table} for each row execute function ${name}();
+  `);
+  return async () => {
+    await db.knex.raw(`drop trigger ${name} on ${table}; drop function ${name}()`);
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWorld } from './fixtures';
+import { createWorld, failInsertsInto } from './fixtures';
 import { codeOf, failureOf, useApi } from './harness';
 
 // The most verbose level: whatever any layer would log, the secrets must not be in it.
@@ -91,29 +91,23 @@ describe('structured logs', () => {
 
     // An internal error in a request that carries a token is logged with its cause.
     const world = await createWorld(api, 'LOG');
-    await api.db.knex.raw(`
-      create function fail_log_test() returns trigger language plpgsql as $$
-      begin raise exception 'injected failure for the log test'; end $$;
-      create trigger fail_log_test before insert on tasks
-        for each row execute function fail_log_test();
-    `);
+    const restoreTasks = await failInsertsInto(
+      api.db,
+      'tasks',
+      'injected failure for the log test',
+    );
     try {
       const failure = await failureOf(
         world.owner.client.tasks.create.mutate({ projectId: world.project.id, title: 'boom' }),
       );
       expect(failure.code).toBe('INTERNAL_SERVER_ERROR');
     } finally {
-      await api.db.knex.raw('drop trigger fail_log_test on tasks; drop function fail_log_test()');
+      await restoreTasks();
     }
 
     // A sign-up whose users insert fails: the error's SQL is logged, its values (the hash) are not.
     const lostPassword = 'Pa55word-of-a-failed-sign-up';
-    await api.db.knex.raw(`
-      create function fail_users_log_test() returns trigger language plpgsql as $$
-      begin raise exception 'injected sign-up failure'; end $$;
-      create trigger fail_users_log_test before insert on users
-        for each row execute function fail_users_log_test();
-    `);
+    const restoreUsers = await failInsertsInto(api.db, 'users', 'injected sign-up failure');
     try {
       expect(
         await codeOf(
@@ -123,9 +117,7 @@ describe('structured logs', () => {
         ),
       ).toBe('INTERNAL_SERVER_ERROR');
     } finally {
-      await api.db.knex.raw(
-        'drop trigger fail_users_log_test on users; drop function fail_users_log_test()',
-      );
+      await restoreUsers();
     }
 
     const text = api.logLines().join('');

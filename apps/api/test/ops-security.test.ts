@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWorld } from './fixtures';
+import { createWorld, failInsertsInto } from './fixtures';
 import { useApi } from './harness';
 
 const api = useApi();
@@ -48,12 +48,11 @@ describe('security headers and error bodies', () => {
 
   it('an internal error answers 500 "Internal server error" with no stack, SQL or cause', async () => {
     const world = await createWorld(api, 'ERR');
-    await api.db.knex.raw(`
-      create function fail_security_test() returns trigger language plpgsql as $$
-      begin raise exception 'injected failure: select secret from vault'; end $$;
-      create trigger fail_security_test before insert on tasks
-        for each row execute function fail_security_test();
-    `);
+    const restore = await failInsertsInto(
+      api.db,
+      'tasks',
+      'injected failure: select secret from vault',
+    );
     try {
       const response = await fetch(`${api.url}/tasks.create`, {
         method: 'POST',
@@ -77,9 +76,7 @@ describe('security headers and error bodies', () => {
         },
       });
     } finally {
-      await api.db.knex.raw(
-        'drop trigger fail_security_test on tasks; drop function fail_security_test()',
-      );
+      await restore();
     }
   });
 

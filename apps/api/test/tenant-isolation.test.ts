@@ -5,6 +5,17 @@ import { codeOf, failureOf, useApi } from './harness';
 
 const api = useApi();
 
+/** Each named call's tRPC error code ('OK' when it succeeded). */
+async function codesOf(calls: Record<string, Promise<unknown>>): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(calls).map(async ([name, call]) => [name, await codeOf(call)] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+const everyCall = (calls: Record<string, unknown>, code: string) =>
+  Object.fromEntries(Object.keys(calls).map((name) => [name, code]));
+
 async function worldWithTask() {
   const world = await createWorld(api);
   const task = await world.owner.client.tasks.create.mutate({
@@ -56,14 +67,7 @@ describe('tenant isolation', () => {
       'comments.add': intruder.comments.add.mutate({ taskId: a.task.id, body: 'x' }),
       'activity.list': intruder.activity.list.query({ workspaceId: a.workspace.id }),
     };
-    const codes = Object.fromEntries(
-      await Promise.all(
-        Object.entries(calls).map(async ([name, call]) => [name, await codeOf(call)] as const),
-      ),
-    );
-    expect(codes).toEqual(
-      Object.fromEntries(Object.keys(calls).map((name) => [name, 'NOT_FOUND'])),
-    );
+    expect(await codesOf(calls)).toEqual(everyCall(calls, 'NOT_FOUND'));
 
     // Nothing changed in A, and B's own list does not show A.
     const task = await a.owner.client.tasks.get.query({ id: a.task.id });
@@ -144,14 +148,7 @@ describe('tenant isolation', () => {
       'tasks.delete': viewer.tasks.delete.mutate({ id: a.task.id }),
       'comments.add': viewer.comments.add.mutate({ taskId: a.task.id, body: 'x' }),
     };
-    const codes = Object.fromEntries(
-      await Promise.all(
-        Object.entries(calls).map(async ([name, call]) => [name, await codeOf(call)] as const),
-      ),
-    );
-    expect(codes).toEqual(
-      Object.fromEntries(Object.keys(calls).map((name) => [name, 'FORBIDDEN'])),
-    );
+    expect(await codesOf(calls)).toEqual(everyCall(calls, 'FORBIDDEN'));
   });
 
   it('a signed-out token gets UNAUTHORIZED from every authenticated procedure', async () => {
