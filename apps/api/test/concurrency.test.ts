@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createWorld, inBatches } from './fixtures';
 import { codeOf, useApi } from './harness';
 
-const api = useApi({}, { max: 10 });
+// What is tested here is numbering and conflicts, not overload: generous deadlines and no load
+// shedding, so a slow CI machine (200 creates queue on one project's row lock) cannot turn the
+// race into timeouts or 503s. Load shedding and timeouts have their own tests.
+const api = useApi(
+  { REQUEST_TIMEOUT_MS: 60_000, SHED_ACQUIRE_WAIT_MS: 60_000 },
+  { max: 10, database: { lockTimeoutMs: 60_000, pool: { acquireTimeoutMs: 60_000 } } },
+);
 
 describe('concurrency over HTTP', () => {
   it('200 concurrent tasks.create calls into one project get numbers 1..200, each once', async () => {

@@ -67,6 +67,10 @@ export function useApi(
       ...readApiConfig({
         NODE_ENV: 'test',
         LOG_LEVEL: options.captureLogs ? 'info' : 'silent',
+        // The server shares a busy test worker's event loop and CPU: shedding stays out of the
+        // way unless a test asks for it (ops-shedding.test.ts sets its own thresholds).
+        SHED_EVENT_LOOP_DELAY_MS: '10000',
+        SHED_ACQUIRE_WAIT_MS: '10000',
       }),
       ...overrides,
     };

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { describe, expect, it } from 'vitest';
-import { useApi } from './harness';
+import { failureOf, useApi } from './harness';
 
 const ACQUIRE_TIMEOUT_MS = 10_000;
 const api = useApi(
@@ -37,11 +38,14 @@ describe('load shedding', () => {
       expect(refused.headers.get('retry-after')).toBe(String(api.config.RETRY_AFTER_SECONDS));
       expect(refused.headers.get('cache-control')).toBe('no-store');
       expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+      // tRPC's own error envelope (superjson), so typed clients see a TRPCClientError.
       expect(await refused.json()).toEqual({
         error: {
-          message: 'The service is overloaded; retry later',
-          code: 'SERVICE_UNAVAILABLE',
-          reason: 'pool_saturated',
+          json: {
+            message: 'The service is overloaded (pool_saturated); retry later',
+            code: TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE,
+            data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 },
+          },
         },
       });
       // Refused without queueing for a connection: far below the acquire timeout.
@@ -53,6 +57,11 @@ describe('load shedding', () => {
       const metrics = await (await fetch(`${api.origin}/metrics`)).text();
       expect(metrics).toMatch(/^trellis_requests_shed_total\{reason="pool_saturated"\} 1$/m);
       expect(metrics).toMatch(/^trellis_db_pool_pending_acquires 1$/m);
+
+      // A typed client gets SERVICE_UNAVAILABLE; a batch gets one error per call.
+      expect((await failureOf(api.client().auth.me.query())).code).toBe('SERVICE_UNAVAILABLE');
+      const batch = (await (await fetch(`${api.url}/auth.me,auth.me?batch=1`)).json()) as unknown[];
+      expect(batch).toHaveLength(2);
     } finally {
       release();
       await holder;

