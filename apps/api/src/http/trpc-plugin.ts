@@ -1,0 +1,49 @@
+import type { Database } from '@trellis/db';
+import { TooManyRequestsError } from '@trellis/kernel';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyInstance } from 'fastify';
+import { appRouter, type AppRouter } from '../app-router';
+import type { ApiConfig } from '../config';
+import { createContextFactory } from '../trpc/context';
+import type { ApiMetrics } from './metrics';
+import { serverTimingHeader } from './server-timing';
+
+/**
+ * The routers at /trpc. Each answer carries Server-Timing for all the request's queries, and
+ * Retry-After when a call was throttled or the database was unavailable; unexpected errors are
+ * logged with their cause (clients see only "Internal server error").
+ */
+export async function registerTrpc(
+  app: FastifyInstance,
+  { config, db, metrics }: { config: ApiConfig; db: Database; metrics: ApiMetrics },
+): Promise<void> {
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: createContextFactory({ config, db, metrics }),
+      maxBatchSize: config.MAX_BATCH_SIZE,
+      responseMeta({ ctx, errors }) {
+        const headers: Record<string, string> = {};
+        if (ctx) headers['server-timing'] = serverTimingHeader(ctx.queryStats);
+        const throttled = errors.find(
+          (error) => error.cause instanceof TooManyRequestsError,
+        )?.cause;
+        if (throttled instanceof TooManyRequestsError) {
+          headers['retry-after'] = String(throttled.retryAfterSeconds);
+        } else if (errors.some((error) => error.code === 'SERVICE_UNAVAILABLE')) {
+          headers['retry-after'] = String(config.RETRY_AFTER_SECONDS);
+        }
+        return { headers };
+      },
+      onError({ error, path, type, req }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          req.log.error(
+            { err: error.cause ?? error, procedure: path, type },
+            'procedure failed unexpectedly',
+          );
+        }
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+}
