@@ -14,7 +14,6 @@ export function defineTrellisConfig(overrides = {}) {
         testTimeout: 30_000,
         hookTimeout: 120_000,
         teardownTimeout: 30_000,
-        reporters: process.env.CI ? ['default'] : ['default'],
         env: { NODE_ENV: 'test' },
         allowOnly: false,
       },

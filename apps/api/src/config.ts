@@ -45,7 +45,6 @@ const apiConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   MIGRATE_ON_START: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Largest accepted request body; tRPC batches of big task descriptions stay well below. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
   /** Most calls accepted in one batched HTTP request. */

@@ -65,7 +65,6 @@ export function useApi(
   beforeAll(async () => {
     config = {
       ...readApiConfig({
-        NODE_ENV: 'test',
         LOG_LEVEL: options.captureLogs ? 'info' : 'silent',
         // The server shares a busy test worker's event loop and CPU: shedding stays out of the
         // way unless a test asks for it (ops-shedding.test.ts sets its own thresholds).

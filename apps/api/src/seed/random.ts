@@ -18,9 +18,14 @@ export class SeededRandom {
     return items[Math.floor(this.next() * items.length)] as T;
   }
 
-  /** Up to `max` distinct items. */
+  /** Up to `max` distinct items, each subset size and order equally likely (Fisher–Yates). */
   some<T>(items: readonly T[], max: number): T[] {
-    const count = Math.floor(this.next() * (max + 1));
-    return [...items].sort(() => this.next() - 0.5).slice(0, count);
+    const count = Math.min(items.length, Math.floor(this.next() * (max + 1)));
+    const pool = [...items];
+    for (let index = 0; index < count; index += 1) {
+      const other = index + Math.floor(this.next() * (pool.length - index));
+      [pool[index], pool[other]] = [pool[other] as T, pool[index] as T];
+    }
+    return pool.slice(0, count);
   }
 }
