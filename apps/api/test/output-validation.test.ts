@@ -40,10 +40,10 @@ describe('output validation', () => {
     const failure = await createCallerFactory(probe)(ctx)
       .write()
       .catch((error: unknown) => error);
-    expect(failure).toMatchObject({
-      code: 'INTERNAL_SERVER_ERROR',
-      message: 'Output validation failed',
-    });
+    // An internal error (clients only ever see "Internal server error"; see ops-security), whose
+    // cause names the field that was missing.
+    expect(failure).toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
+    expect((failure as Error).message).toMatch(/"name"/);
     const { rows } = await database.db.knex.raw<{ rows: unknown[] }>('select * from output_probe');
     expect(rows).toEqual([]);
   });
