@@ -1,0 +1,5 @@
+import { defineTrellisConfig } from '@trellis/vitest-config';
+
+export default defineTrellisConfig({
+  test: { globalSetup: ['./test/global-setup.ts'] },
+});
