@@ -1,4 +1,5 @@
 import type { Migration } from '@trellis/db';
 import { createActivity } from './create-activity';
+import { extendActivityKinds } from './extend-activity-kinds';
 
-export const activityMigrations: Migration[] = [createActivity];
+export const activityMigrations: Migration[] = [createActivity, extendActivityKinds];

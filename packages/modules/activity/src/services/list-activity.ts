@@ -1,11 +1,24 @@
 import type { Session } from '@trellis/db';
 import type { z } from 'zod';
+import { TASK_CONTENT_FIELDS } from '../activity-kind';
 import { ActivityModel } from '../models/activity-model';
 import { listActivityInput, type ActivityEntry } from '../schemas';
 
 /**
- * The newest entries of a workspace, newest first, each with its actor.
- * The caller checks that the actor is a member of the workspace first.
+ * `data`, without the task's content when the entry's task has been deleted (its
+ * `task.deleted` entry exists; index activity_deleted_tasks_idx). Decided at read time because
+ * the feed is append-only: nothing rewrites an entry, not even a delete.
+ */
+const DATA_WITHOUT_DELETED_TASK_CONTENT = `case when activity.task_id is not null and exists (
+    select 1 from activity as deleted
+     where deleted.workspace_id = activity.workspace_id
+       and deleted.task_id = activity.task_id
+       and deleted.kind = 'task.deleted'
+  ) then activity.data - ?::text[] else activity.data end as data`;
+
+/**
+ * The newest entries of a workspace, newest first, each with its actor. Entries of a deleted
+ * task keep its key but not its title. The caller checks that the actor is a member first.
  */
 export async function listActivity(
   session: Session,
@@ -13,7 +26,8 @@ export async function listActivity(
 ): Promise<ActivityEntry[]> {
   const { workspaceId, limit } = listActivityInput.parse(input);
   const rows = await ActivityModel.query(session)
-    .select('id', 'kind', 'actor_id', 'task_id', 'data', 'created_at')
+    .select('id', 'kind', 'actor_id', 'task_id', 'created_at')
+    .select(session.knex.raw(DATA_WITHOUT_DELETED_TASK_CONTENT, [[...TASK_CONTENT_FIELDS]]))
     .where('workspace_id', workspaceId)
     .orderBy([
       { column: 'created_at', order: 'desc' },
