@@ -9,6 +9,8 @@ import {
   uniqueDatabaseName,
   withAdminClient,
 } from '../src/testing/admin';
+import { migratedTestServer } from '../src/testing/global-setup';
+import type { TestServerInfo } from '../src/testing/test-server';
 
 const { adminUrl } = inject('trellisTestServer');
 
@@ -196,5 +198,34 @@ describe('Migrator', () => {
     expect(await new Migrator(db!, collectMigrations(widgets, gadgets)).latest()).toEqual(
       ALL_NAMES,
     );
+  });
+});
+
+describe("migratedTestServer (a package's vitest globalSetup)", () => {
+  it('migrates the template in the one global order, whatever order the lists are named in', async () => {
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = adminUrl; // the server this file already uses, not a new one
+    const provided: TestServerInfo[] = [];
+    let teardown: (() => Promise<void>) | undefined;
+    try {
+      teardown = await migratedTestServer([widgets[1]!], gadgets, [widgets[0]!])({
+        provide: (_key, value) => provided.push(value),
+      });
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
+    expect(provided).toHaveLength(1);
+    const template = createDatabase({ url: databaseUrl(adminUrl, provided[0]!.template) });
+    try {
+      expect(await appliedRows(template)).toEqual(ALL_NAMES);
+    } finally {
+      await template.close();
+      await teardown();
+    }
+    const left = await withAdminClient(adminUrl, (client) =>
+      client.query('select 1 from pg_database where datname = $1', [provided[0]!.template]),
+    );
+    expect(left.rowCount).toBe(0);
   });
 });

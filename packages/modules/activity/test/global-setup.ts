@@ -1,12 +1,5 @@
-import { startTestServer } from '@trellis/db/testing';
-import type { TestProject } from 'vitest/node';
+import { migratedTestServer } from '@trellis/db/testing';
 import { identityMigrations } from '@trellis/identity';
 import { activityMigrations } from '../src/migrations';
 
-export default async function setup(project: TestProject) {
-  const server = await startTestServer({
-    migrations: [...identityMigrations, ...activityMigrations],
-  });
-  project.provide('trellisTestServer', { adminUrl: server.adminUrl, template: server.template });
-  return () => server.stop();
-}
+export default migratedTestServer(identityMigrations, activityMigrations);

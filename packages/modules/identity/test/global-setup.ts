@@ -1,12 +1,4 @@
-import { startTestServer } from '@trellis/db/testing';
-import type { TestProject } from 'vitest/node';
-
+import { migratedTestServer } from '@trellis/db/testing';
 import { identityMigrations } from '../src/migrations';
 
-export default async function setup(project: TestProject) {
-  const server = await startTestServer({
-    migrations: [...identityMigrations],
-  });
-  project.provide('trellisTestServer', { adminUrl: server.adminUrl, template: server.template });
-  return () => server.stop();
-}
+export default migratedTestServer(identityMigrations);

@@ -1,23 +1,16 @@
-import { startTestServer } from '@trellis/db/testing';
-import type { TestProject } from 'vitest/node';
-import { identityMigrations } from '@trellis/identity';
+import { migratedTestServer } from '@trellis/db/testing';
 import { activityMigrations } from '@trellis/activity';
-import { workspacesMigrations } from '@trellis/workspaces';
-import { projectsMigrations } from '@trellis/projects';
+import { identityMigrations } from '@trellis/identity';
 import { labelsMigrations } from '@trellis/labels';
+import { projectsMigrations } from '@trellis/projects';
+import { workspacesMigrations } from '@trellis/workspaces';
 import { tasksMigrations } from '../src/migrations';
 
-export default async function setup(project: TestProject) {
-  const server = await startTestServer({
-    migrations: [
-      ...identityMigrations,
-      ...activityMigrations,
-      ...workspacesMigrations,
-      ...projectsMigrations,
-      ...labelsMigrations,
-      ...tasksMigrations,
-    ],
-  });
-  project.provide('trellisTestServer', { adminUrl: server.adminUrl, template: server.template });
-  return () => server.stop();
-}
+export default migratedTestServer(
+  identityMigrations,
+  activityMigrations,
+  workspacesMigrations,
+  projectsMigrations,
+  labelsMigrations,
+  tasksMigrations,
+);

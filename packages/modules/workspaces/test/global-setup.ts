@@ -1,13 +1,6 @@
-import { startTestServer } from '@trellis/db/testing';
-import type { TestProject } from 'vitest/node';
-import { identityMigrations } from '@trellis/identity';
+import { migratedTestServer } from '@trellis/db/testing';
 import { activityMigrations } from '@trellis/activity';
+import { identityMigrations } from '@trellis/identity';
 import { workspacesMigrations } from '../src/migrations';
 
-export default async function setup(project: TestProject) {
-  const server = await startTestServer({
-    migrations: [...identityMigrations, ...activityMigrations, ...workspacesMigrations],
-  });
-  project.provide('trellisTestServer', { adminUrl: server.adminUrl, template: server.template });
-  return () => server.stop();
-}
+export default migratedTestServer(identityMigrations, activityMigrations, workspacesMigrations);
