@@ -1,9 +1,4 @@
-import { startTestServer } from '@trellis/db/testing';
-import type { TestProject } from 'vitest/node';
+import { migratedTestServer } from '@trellis/db/testing';
 import { allMigrations } from '@trellis/api';
 
-export default async function setup(project: TestProject) {
-  const server = await startTestServer({ migrations: allMigrations });
-  project.provide('trellisTestServer', { adminUrl: server.adminUrl, template: server.template });
-  return () => server.stop();
-}
+export default migratedTestServer(allMigrations);
