@@ -144,6 +144,42 @@ describe('bad input gets BAD_REQUEST naming the field, never a 500, and writes n
     ).toHaveLength(1);
   });
 
+  it('lookups by key reject malformed keys (GET queries) naming the field', async () => {
+    const world = await createWorld(api, 'KEY');
+    const workspaceId = world.workspace.id;
+    const cases: Array<[string, string, unknown, string]> = [
+      ['malformed task key', 'tasks.getByKey', { workspaceId, key: 'KEY12' }, 'key'],
+      [
+        'task number out of range',
+        'tasks.getByKey',
+        { workspaceId, key: 'KEY-99999999999' },
+        'key',
+      ],
+      ['task key without workspace', 'tasks.getByKey', { key: 'KEY-1' }, 'workspaceId'],
+      ['malformed project key', 'projects.getByKey', { workspaceId, key: 'K' }, 'key'],
+      ['project key not a string', 'projects.getByKey', { workspaceId, key: 7 }, 'key'],
+    ];
+    for (const [name, procedure, value, path] of cases) {
+      const response = await fetch(
+        `${api.url}/${procedure}?input=${encodeURIComponent(input(value))}`,
+        { headers: { authorization: `Bearer ${world.owner.token}` } },
+      );
+      const body = (await response.json()) as {
+        error: { json: { data: { code: string; issues?: Array<{ path: unknown[] }> } } };
+      };
+      const { data } = body.error.json;
+      expect({ name, status: response.status, code: data.code }).toEqual({
+        name,
+        status: 400,
+        code: 'BAD_REQUEST',
+      });
+      expect(
+        (data.issues ?? []).map((issue) => issue.path.join('.')),
+        name,
+      ).toContain(path);
+    }
+  });
+
   it('broken JSON, deep nesting, huge bodies and unknown procedures never give a 5xx', async () => {
     const world = await createWorld(api, 'JSON');
     const { token } = world.owner;

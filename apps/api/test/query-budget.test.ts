@@ -115,6 +115,9 @@ describe('query budget (Server-Timing counts every query, authentication include
       'projects.list': await queriesOf(() =>
         c.projects.list.query({ workspaceId: world.workspace.id }),
       ),
+      'projects.getByKey': await queriesOf(() =>
+        c.projects.getByKey.query({ workspaceId: world.workspace.id, key: 'BUD' }),
+      ),
       'labels.create': await queriesOf(() =>
         c.labels.create.mutate({ workspaceId: world.workspace.id, name: 'new', color: '#abcdef' }),
       ),
@@ -130,6 +133,9 @@ describe('query budget (Server-Timing counts every query, authentication include
         }),
       ),
       'tasks.get': await queriesOf(() => c.tasks.get.query({ id: task.id })),
+      'tasks.getByKey': await queriesOf(() =>
+        c.tasks.getByKey.query({ workspaceId: world.workspace.id, key: task.key }),
+      ),
       'tasks.list': await queriesOf(() =>
         c.tasks.list.query({ projectId: world.project.id, search: 'budget' }),
       ),
@@ -155,10 +161,12 @@ describe('query budget (Server-Timing counts every query, authentication include
       'workspaces.removeMember': 5,
       'projects.create': 3,
       'projects.list': 4,
+      'projects.getByKey': 2,
       'labels.create': 3,
       'labels.list': 3,
       'tasks.create': 8,
       'tasks.get': 4,
+      'tasks.getByKey': 4,
       'tasks.list': 4,
       'tasks.update': 5,
       'tasks.delete': 4,

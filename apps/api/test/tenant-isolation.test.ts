@@ -49,6 +49,10 @@ describe('tenant isolation', () => {
         name: 'x',
       }),
       'projects.list': intruder.projects.list.query({ workspaceId: a.workspace.id }),
+      'projects.getByKey': intruder.projects.getByKey.query({
+        workspaceId: a.workspace.id,
+        key: a.project.key,
+      }),
       'labels.create': intruder.labels.create.mutate({
         workspaceId: a.workspace.id,
         name: 'x',
@@ -57,6 +61,10 @@ describe('tenant isolation', () => {
       'labels.list': intruder.labels.list.query({ workspaceId: a.workspace.id }),
       'tasks.create': intruder.tasks.create.mutate({ projectId: a.project.id, title: 'x' }),
       'tasks.get': intruder.tasks.get.query({ id: a.task.id }),
+      'tasks.getByKey': intruder.tasks.getByKey.query({
+        workspaceId: a.workspace.id,
+        key: a.task.key,
+      }),
       'tasks.list': intruder.tasks.list.query({ projectId: a.project.id }),
       'tasks.update': intruder.tasks.update.mutate({
         id: a.task.id,
@@ -89,6 +97,20 @@ describe('tenant isolation', () => {
       outsider.client.workspaces.get.query({ slug: 'no-such-slug' }),
     );
     expect(foreignWs).toEqual(missingWs);
+    const foreignKey = await failureOf(
+      outsider.client.tasks.getByKey.query({ workspaceId: a.workspace.id, key: a.task.key }),
+    );
+    const missingKey = await failureOf(
+      a.owner.client.tasks.getByKey.query({ workspaceId: a.workspace.id, key: 'ENG-999' }),
+    );
+    expect(foreignKey).toEqual(missingKey);
+    const foreignProject = await failureOf(
+      outsider.client.projects.getByKey.query({ workspaceId: a.workspace.id, key: 'ENG' }),
+    );
+    const missingProject = await failureOf(
+      a.owner.client.projects.getByKey.query({ workspaceId: a.workspace.id, key: 'NOPE' }),
+    );
+    expect(foreignProject).toEqual(missingProject);
   });
 
   it("an assignee from another workspace or another workspace's label is BAD_REQUEST naming the field", async () => {
@@ -165,6 +187,8 @@ describe('tenant isolation', () => {
       c.projects.list.query({ workspaceId: a.workspace.id }),
       c.labels.list.query({ workspaceId: a.workspace.id }),
       c.tasks.get.query({ id: a.task.id }),
+      c.tasks.getByKey.query({ workspaceId: a.workspace.id, key: a.task.key }),
+      c.projects.getByKey.query({ workspaceId: a.workspace.id, key: a.project.key }),
       c.tasks.list.query({ projectId: a.project.id }),
       c.tasks.create.mutate({ projectId: a.project.id, title: 'x' }),
       c.comments.add.mutate({ taskId: a.task.id, body: 'x' }),

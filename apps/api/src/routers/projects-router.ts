@@ -1,6 +1,8 @@
 import {
   createProject,
   createProjectInput,
+  getProjectByKey,
+  getProjectByKeyInput,
   listProjects,
   listProjectsInput,
   projectSchema,
@@ -26,6 +28,15 @@ export const projectsRouter = router({
     .input(createProjectInput)
     .output(projectSchema)
     .mutation(({ ctx, input }) => createProject(ctx.session, ctx.actor, input)),
+
+  getByKey: authedProcedure
+    .meta({
+      summary: 'A project by its key in a workspace (`ENG`, case-insensitive).',
+      errors: ['UNAUTHORIZED', 'NOT_FOUND'],
+    })
+    .input(getProjectByKeyInput)
+    .output(projectSchema)
+    .query(({ ctx, input }) => getProjectByKey(ctx.session, ctx.actor, input)),
 
   // Projects sit below tasks in the module order, so the open-task counts come from the
   // tasks module and are joined here: two queries, whatever the number of projects.

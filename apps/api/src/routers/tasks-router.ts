@@ -4,6 +4,8 @@ import {
   deleteTask,
   deleteTaskInput,
   getTask,
+  getTaskByKey,
+  getTaskByKeyInput,
   getTaskInput,
   listTasks,
   listTasksInput,
@@ -36,6 +38,16 @@ export const tasksRouter = router({
     .input(getTaskInput)
     .output(taskDetailSchema)
     .query(({ ctx, input }) => getTask(ctx.session, ctx.actor, input)),
+
+  getByKey: authedProcedure
+    .meta({
+      summary:
+        "A task by its key in a workspace (`ENG-12`, case-insensitive), as `tasks.get` gives it; the key is resolved in the task's own query.",
+      errors: ['UNAUTHORIZED', 'NOT_FOUND'],
+    })
+    .input(getTaskByKeyInput)
+    .output(taskDetailSchema)
+    .query(({ ctx, input }) => getTaskByKey(ctx.session, ctx.actor, input)),
 
   list: authedProcedure
     .meta({

@@ -1,7 +1,13 @@
 export { projectsMigrations } from './migrations';
 export type { Project } from './project';
-export { createProjectInput, listProjectsInput, projectSchema } from './schemas';
+export {
+  createProjectInput,
+  getProjectByKeyInput,
+  listProjectsInput,
+  projectSchema,
+} from './schemas';
 export { createProject } from './services/create-project';
 export { listProjects } from './services/list-projects';
+export { getProjectByKey } from './services/get-project-by-key';
 export { getProjectForActor } from './services/get-project-for-actor';
 export { ProjectModel } from './models/project-model';

@@ -9,6 +9,19 @@ export const createProjectInput = z.strictObject({
   name: requiredText(100),
 });
 
+/**
+ * A project key to look up, as people type it: case-insensitive (read as upper case), so
+ * `eng` finds ENG.
+ */
+export const getProjectByKeyInput = z.strictObject({
+  workspaceId: idSchema,
+  key: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z][A-Z0-9]{1,9}$/, '2 to 10 letters or digits, starting with a letter'),
+});
+
 export const listProjectsInput = z.strictObject({
   workspaceId: idSchema,
 });

@@ -5,6 +5,7 @@ export {
   commentSchema,
   createTaskInput,
   deleteTaskInput,
+  getTaskByKeyInput,
   getTaskInput,
   importTasksInput,
   listTasksInput,
@@ -15,6 +16,7 @@ export {
 } from './schemas';
 export { createTask } from './services/create-task';
 export { getTask } from './services/get-task';
+export { getTaskByKey } from './services/get-task-by-key';
 export { listTasks } from './services/list-tasks';
 export { updateTask } from './services/update-task';
 export { deleteTask } from './services/delete-task';

@@ -63,6 +63,32 @@ export type ImportTasksInput = z.infer<typeof importTasksInput>;
 export const getTaskInput = z.strictObject({ id: idSchema });
 export type GetTaskInput = z.infer<typeof getTaskInput>;
 
+/** Largest task number PostgreSQL's `integer` column holds: a bigger one cannot exist. */
+const MAX_TASK_NUMBER = 2_147_483_647;
+
+/**
+ * A task key as people say it: project key, dash, number (`ENG-12`; case-insensitive, read as
+ * upper case). It stays a string (services parse their input again, so the schema must accept
+ * its own output); `splitTaskKey` gives the parts.
+ */
+export const taskKeySchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z][A-Z0-9]{1,9}-[1-9][0-9]{0,9}$/, 'a task key: project key, dash, number (ENG-12)')
+  .refine((key) => splitTaskKey(key).number <= MAX_TASK_NUMBER, {
+    message: 'task number too large',
+  });
+
+/** `ENG-12` → `{ projectKey: 'ENG', number: 12 }` (of a key taskKeySchema accepted). */
+export function splitTaskKey(key: string): { projectKey: string; number: number } {
+  const dash = key.lastIndexOf('-');
+  return { projectKey: key.slice(0, dash), number: Number(key.slice(dash + 1)) };
+}
+
+export const getTaskByKeyInput = z.strictObject({ workspaceId: idSchema, key: taskKeySchema });
+export type GetTaskByKeyInput = z.infer<typeof getTaskByKeyInput>;
+
 export const listTasksInput = z.strictObject({
   projectId: idSchema,
   status: taskStatusSchema.optional(),

@@ -19,20 +19,26 @@ interface AccessColumns {
   actorRole: Role;
 }
 
+/** How the task is found: by id, or by its key (project key + number) within a workspace. */
+export type TaskLocator =
+  { id: string } | { workspaceId: string; projectKey: string; number: number };
+
 /**
  * Fetches a task together with its reporter and assignee, its project and the actor's role in
  * the project's workspace, in ONE query: the membership is an inner join, so a task of a workspace the actor is not
  * in is simply not found (NotFoundError('Task'), nothing leaks). A role below `minimum` is
- * ForbiddenError.
+ * ForbiddenError. `taskId` may also be a key locator (`ENG-12` in a workspace): the same one
+ * query, over the unique (workspace_id, key) and (project_id, number) indexes.
  */
 export async function findTaskForActor(
   session: Session,
   actor: Actor,
-  taskId: string,
+  taskId: string | TaskLocator,
   minimum: Role,
   /** Relations to load with the task (withGraphFetched: one query per relation). */
   graph?: string,
 ): Promise<TaskAccess> {
+  const locator: TaskLocator = typeof taskId === 'string' ? { id: taskId } : taskId;
   let query = selectTaskWithUsers(TaskModel.query(session))
     .select(
       'projects.key as project_key',
@@ -40,8 +46,14 @@ export async function findTaskForActor(
       'projects.workspace_id as workspace_id',
     )
     .join('projects', 'projects.id', 'tasks.project_id')
-    .where('tasks.id', taskId)
     .first();
+  query =
+    'id' in locator
+      ? query.where('tasks.id', locator.id)
+      : query
+          .where('projects.workspace_id', locator.workspaceId)
+          .where('projects.key', locator.projectKey)
+          .where('tasks.number', locator.number);
   if (graph) query = query.withGraphFetched(graph).modifiers(taskGraphModifiers);
   const row = (await joinActorRole(query, actor, 'projects.workspace_id')) as
     (TaskRow & AccessColumns) | undefined;

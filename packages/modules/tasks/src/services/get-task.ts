@@ -3,7 +3,7 @@ import type { Actor } from '@trellis/kernel';
 import type { z } from 'zod';
 import type { CommentModel } from '../models/comment-model';
 import { getTaskInput } from '../schemas';
-import { findTaskForActor } from '../task-access';
+import { findTaskForActor, type TaskLocator } from '../task-access';
 import { TASK_DETAIL_GRAPH, type CommentAuthorColumns } from '../task-query';
 import { toComment, toLoadedTask } from '../task-mapper';
 import type { TaskDetail } from '../types';
@@ -19,7 +19,22 @@ export async function getTask(
   rawInput: z.input<typeof getTaskInput>,
 ): Promise<TaskDetail> {
   const { id } = getTaskInput.parse(rawInput);
-  const { task, project } = await findTaskForActor(session, actor, id, 'viewer', TASK_DETAIL_GRAPH);
+  return readTaskDetail(session, actor, { id });
+}
+
+/** The task detail of the task `locator` finds (by id or by key), for getTask and getTaskByKey. */
+export async function readTaskDetail(
+  session: Session,
+  actor: Actor,
+  locator: TaskLocator,
+): Promise<TaskDetail> {
+  const { task, project } = await findTaskForActor(
+    session,
+    actor,
+    locator,
+    'viewer',
+    TASK_DETAIL_GRAPH,
+  );
   const comments = task.comments as Array<CommentModel & CommentAuthorColumns> | undefined;
   if (!comments) throw new Error(`Task ${task.id} was read without its comments`);
   return {
