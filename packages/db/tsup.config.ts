@@ -6,4 +6,6 @@ export default defineConfig({
   target: 'node20',
   sourcemap: true,
   clean: true,
+  // The test helpers run inside the caller's Vitest: bundling it would register hooks with a copy.
+  external: ['vitest', 'vitest/node'],
 });

@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
 import { parseDatabaseConfig, type DatabaseConfig, type DatabaseConfigInput } from './config';
+import { beginStatement } from './begin-statement';
+import { cancelRunningStatement } from './cancel-statement';
 import {
   DatabaseClosedError,
+  NestedTransactionError,
   SerializationFailureError,
   TransactionTimeoutError,
   isConnectionLost,
@@ -10,10 +13,16 @@ import {
   toDatabaseError,
 } from './errors';
 import { consoleLogger, type DatabaseLogger } from './logger';
+import {
+  acquireConnection,
+  connectionKnexFactory,
+  releaseConnection,
+  type PooledConnection,
+} from './knex-adapter';
 import { createPool, readPoolStats, type PoolStats } from './pool';
 import { currentQueryStats, type QueryStats } from './query-stats';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-policy';
-import { Session } from './session';
+import { Session, sendControl } from './session';
 import { currentSession, sessionStorage } from './session-context';
 import { configureStrictRelations } from './model/strict-relations';
 
@@ -45,18 +54,34 @@ export interface DatabaseOptions {
   logger?: DatabaseLogger;
 }
 
-// One round trip sets every per-transaction limit; `true` makes each SET LOCAL.
-const SESSION_SETTINGS_SQL =
-  "/* trellis:control */ select set_config('statement_timeout', ?, true), " +
-  "set_config('lock_timeout', ?, true), set_config('idle_in_transaction_session_timeout', ?, true)";
-
 interface AttemptOutcome {
   session?: Session;
   /** Set when `fn` itself threw something that did not come from the database. */
   applicationError?: unknown;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A transaction holding a connection, as close() and the leak guard see it. */
+interface OpenTransaction {
+  readonly session: Session;
+  /** Ends the session from outside its callback and makes the attempt give up at once. */
+  abort(state: 'timed out' | 'closed', reason: Error): void;
+  /** Settles once the connection is back in the pool. */
+  readonly finished: Promise<void>;
+}
+
+const ROLLBACK_TIMEOUT_MS = 5_000;
+
+const ignore = () => undefined;
+
+/** A timer that neither keeps the process alive nor outlives the wait it bounds. */
+function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
 
 /**
  * The async database layer: one pool, transaction-scoped sessions, nothing leaked.
@@ -68,7 +93,7 @@ export class Database {
   readonly knex: Knex;
   readonly counters: TransactionCounters = { committed: 0, rolledBack: 0, retried: 0, timedOut: 0 };
   readonly #logger: DatabaseLogger;
-  readonly #open = new Set<Session>();
+  readonly #open = new Set<OpenTransaction>();
   /** Transactions waiting for a connection, with when they started waiting. */
   readonly #acquiring = new Set<{ since: number }>();
   #running = 0;
@@ -90,22 +115,25 @@ export class Database {
 
   /**
    * Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws or its
-   * deadline passes. Called inside another transaction it joins that one (one request, one
-   * connection); use `session.transaction()` for a savepoint.
+   * deadline passes. Called inside a transaction of this same database it joins that one (one
+   * request, one connection) and refuses options it could not honour there
+   * (NestedTransactionError); use `session.transaction()` for a savepoint.
    */
   async transaction<T>(
     fn: (session: Session) => PromiseLike<T>,
     options: TransactionOptions = {},
   ): Promise<T> {
     const joined = currentSession();
-    if (joined) return fn(joined);
+    if (joined?.belongsTo(this)) {
+      assertJoinable(joined, options);
+      return fn(joined);
+    }
     if (this.#closing) throw new DatabaseClosedError();
 
-    const openedAt = new Error('transaction opened here').stack;
-    const policy: RetryPolicy =
-      options.retry === false
-        ? { ...DEFAULT_RETRY_POLICY, attempts: 1 }
-        : { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    // The stack is captured now and formatted only if a report needs it.
+    const opening = new Error('transaction opened here');
+    const attempts =
+      options.retry === false ? 1 : (options.retry?.attempts ?? DEFAULT_RETRY_POLICY.attempts);
     const extraStats = [options.stats, currentQueryStats()].filter(
       (stats, index, all): stats is QueryStats =>
         stats !== undefined && all.indexOf(stats) === index,
@@ -116,7 +144,7 @@ export class Database {
       for (let attempt = 1; ; attempt += 1) {
         const outcome: AttemptOutcome = {};
         try {
-          const result = await this.#attempt(fn, options, openedAt, extraStats, outcome);
+          const result = await this.#attempt(fn, options, opening, extraStats, outcome);
           this.counters.committed += 1;
           return result;
         } catch (error) {
@@ -125,9 +153,14 @@ export class Database {
           if (error === outcome.applicationError) throw error;
           const retryable =
             isRetryableConflict(error) || (isConnectionLost(error) && !outcome.session?.committing);
-          if (retryable && attempt < policy.attempts && !this.#closing) {
+          if (retryable && attempt < attempts && !this.#closing) {
             this.counters.retried += 1;
-            await sleep(retryDelayMs(policy, attempt));
+            const policy: RetryPolicy =
+              options.retry === false
+                ? DEFAULT_RETRY_POLICY
+                : { ...DEFAULT_RETRY_POLICY, ...options.retry };
+            const wait = delay(retryDelayMs(policy, attempt));
+            await wait.promise;
             continue;
           }
           if (isRetryableConflict(error))
@@ -152,116 +185,153 @@ export class Database {
   async #attempt<T>(
     fn: (session: Session) => PromiseLike<T>,
     options: TransactionOptions,
-    openedAt: string | undefined,
+    opening: Error,
     extraStats: QueryStats[],
     outcome: AttemptOutcome,
   ): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.config.transactionTimeoutMs;
-    const timeoutError = new TransactionTimeoutError(timeoutMs);
     let expired = false;
-    let timer: NodeJS.Timeout | undefined;
+    let giveUp!: (reason: Error) => void;
+    const abandoned = new Promise<never>((_resolve, reject) => {
+      giveUp = reject;
+    });
+    abandoned.catch(ignore);
+    const timer = setTimeout(() => {
+      expired = true;
+      giveUp(new TransactionTimeoutError(timeoutMs));
+    }, timeoutMs);
 
     const ticket = { since: performance.now() };
     this.#acquiring.add(ticket);
-    const work = this.knex.transaction(
-      async (trx) => {
-        this.#acquiring.delete(ticket);
-        // The deadline may pass while we wait for a connection: then do nothing at all.
-        if (expired) throw timeoutError;
-        const session = new Session(trx, openedAt, extraStats);
-        outcome.session = session;
-        this.#open.add(session);
-        await trx.raw(SESSION_SETTINGS_SQL, [
-          `${options.statementTimeoutMs ?? Math.min(this.config.statementTimeoutMs || timeoutMs, timeoutMs)}ms`,
-          `${options.lockTimeoutMs ?? this.config.lockTimeoutMs}ms`,
-          `${this.config.idleInTransactionTimeoutMs}ms`,
-        ]);
-        return sessionStorage.run(session, async () => {
-          try {
-            return await fn(session);
-          } catch (error) {
-            if (!isDriverError(error)) outcome.applicationError = error;
-            throw error;
-          }
-        });
-      },
-      {
-        ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
-        ...(options.readOnly ? { readOnly: true } : {}),
-      },
-    );
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        expired = true;
-        reject(timeoutError);
-      }, timeoutMs);
-    });
-
+    const acquiring = acquireConnection(this.knex);
+    let connection: PooledConnection;
     try {
-      const result = await Promise.race([work, deadline]);
-      outcome.session?.end('committed');
+      // The deadline may pass while we wait for a connection: then do nothing at all.
+      connection = await Promise.race([acquiring, abandoned]);
+    } catch (error) {
+      clearTimeout(timer);
+      if (expired) {
+        this.counters.timedOut += 1;
+        acquiring.then((late) => releaseConnection(this.knex, late), ignore);
+      }
+      throw error;
+    } finally {
+      this.#acquiring.delete(ticket);
+    }
+
+    const session = new Session(
+      {
+        owner: this,
+        readOnly: options.readOnly === true,
+        connection,
+        knexFactory: connectionKnexFactory(this.knex, connection),
+        extraStats,
+      },
+      opening,
+    );
+    outcome.session = session;
+    let finished!: () => void;
+    const open: OpenTransaction = {
+      session,
+      abort(state, reason) {
+        session.end(state);
+        giveUp(reason);
+      },
+      finished: new Promise<void>((resolve) => {
+        finished = resolve;
+      }),
+    };
+    this.#open.add(open);
+    try {
+      const work = this.#run(session, fn, options, timeoutMs, outcome);
+      work.catch(ignore);
+      const result = await Promise.race([work, abandoned]);
+      session.end('committed');
       return result;
     } catch (error) {
       if (expired) {
+        session.end('timed out');
         this.counters.timedOut += 1;
-        await this.#abandon(outcome.session, work, timeoutMs);
+        this.#logger.warn(
+          { sessionId: session.id, timeoutMs, openedAt: session.openedAt },
+          'transaction held past its deadline: rolling it back and releasing its connection',
+        );
       }
-      outcome.session?.end('rolled back');
+      session.end('rolled back');
+      await this.#rollback(session);
       // Rolled back by close(): say so, rather than whatever the cancelled work failed with.
-      if (outcome.session?.state === 'closed') throw new DatabaseClosedError();
+      if (session.state === 'closed') throw new DatabaseClosedError();
       throw error;
     } finally {
       clearTimeout(timer);
-      this.#acquiring.delete(ticket);
-      if (outcome.session) this.#open.delete(outcome.session);
+      this.#open.delete(open);
+      releaseConnection(this.knex, connection);
+      finished();
     }
   }
 
-  /** The leak guard: log who opened the transaction, cancel its statement, roll back, free the connection. */
-  async #abandon(
-    session: Session | undefined,
-    work: Promise<unknown>,
+  /** BEGIN with its settings, `fn` inside the session, COMMIT: one attempt's work on its connection. */
+  async #run<T>(
+    session: Session,
+    fn: (session: Session) => PromiseLike<T>,
+    options: TransactionOptions,
     timeoutMs: number,
-  ): Promise<void> {
-    const settled = work.then(
-      () => undefined,
-      () => undefined,
+    outcome: AttemptOutcome,
+  ): Promise<T> {
+    const { config } = this;
+    await sendControl(
+      session.connection,
+      beginStatement({
+        isolationLevel: options.isolationLevel,
+        readOnly: options.readOnly,
+        statementTimeoutMs:
+          options.statementTimeoutMs ?? Math.min(config.statementTimeoutMs || timeoutMs, timeoutMs),
+        lockTimeoutMs: options.lockTimeoutMs ?? config.lockTimeoutMs,
+        idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs,
+      }),
     );
-    if (session) {
-      this.#logger.warn(
-        { sessionId: session.id, timeoutMs, openedAt: session.openedAt },
-        'transaction held past its deadline: rolling it back and releasing its connection',
-      );
-      await this.#forceRollback(session, 'timed out', new TransactionTimeoutError(timeoutMs));
-    }
-    await settled;
+    const result = await sessionStorage.run(session, async () => {
+      try {
+        return await fn(session);
+      } catch (error) {
+        if (!isDriverError(error)) outcome.applicationError = error;
+        throw error;
+      }
+    });
+    // Ended from outside meanwhile (deadline, close): the rollback is theirs, and the connection
+    // may already be someone else's, so nothing more is sent.
+    if (!session.isActive) return result;
+    session.markCommitting();
+    await sendControl(session.connection, 'COMMIT');
+    return result;
   }
 
   /**
-   * Ends a transaction from outside its callback. ROLLBACK would wait behind a statement still
-   * running on the same connection, so that statement is cancelled on the server first.
+   * Rolls the transaction back on its connection. ROLLBACK would wait behind a statement still
+   * running there, so that statement is cancelled on the server first. A connection that cannot
+   * roll back is closed, and the pool replaces it.
    */
-  async #forceRollback(
-    session: Session,
-    state: 'timed out' | 'closed',
-    reason: Error,
-  ): Promise<void> {
-    const busy = session.inFlightQueries > 0;
-    const rolledBack = session.abort(state, reason);
-    if (busy) {
-      try {
-        const connection = await session.connection();
-        await (
-          this.knex.client as { cancelQuery(connection: unknown): Promise<unknown> }
-        ).cancelQuery(connection);
-      } catch (error) {
+  async #rollback(session: Session): Promise<void> {
+    const { connection } = session;
+    if (session.inFlightQueries > 0 && connection.processID !== null) {
+      await cancelRunningStatement(this.config, connection.processID).catch((error: unknown) => {
         this.#logger.error(
           { err: error, sessionId: session.id },
           'could not cancel the running statement',
         );
-      }
+      });
     }
-    await rolledBack;
+    const limit = delay(ROLLBACK_TIMEOUT_MS);
+    try {
+      const rolledBack = sendControl(connection, 'ROLLBACK').then(() => true);
+      if (!(await Promise.race([rolledBack, limit.promise.then(() => false)]))) {
+        throw new Error(`ROLLBACK did not answer within ${ROLLBACK_TIMEOUT_MS} ms`);
+      }
+    } catch {
+      await connection.end().catch(ignore);
+    } finally {
+      limit.cancel();
+    }
   }
 
   /** How long the longest-waiting transaction has been waiting for a connection (0: none waits). */
@@ -299,18 +369,37 @@ export class Database {
       const idle = new Promise<void>((resolve) => {
         this.#idle = resolve;
       });
-      await Promise.race([idle, sleep(deadlineMs)]);
+      const deadline = delay(deadlineMs);
+      await Promise.race([idle, deadline.promise]);
+      deadline.cancel();
     }
     await Promise.all(
-      [...this.#open].map((session) => {
+      [...this.#open].map((open) => {
         this.#logger.warn(
-          { sessionId: session.id, openedAt: session.openedAt },
+          { sessionId: open.session.id, openedAt: open.session.openedAt },
           'closing the database with a transaction still open: rolling it back',
         );
-        return this.#forceRollback(session, 'closed', new DatabaseClosedError());
+        open.abort('closed', new DatabaseClosedError());
+        return open.finished;
       }),
     );
     await this.knex.destroy();
+  }
+}
+
+/** Options a joined transaction cannot honour are refused rather than silently dropped. */
+function assertJoinable(joined: Session, options: TransactionOptions): void {
+  if (options.readOnly && !joined.readOnly) {
+    throw new NestedTransactionError('a read-only transaction cannot run inside a read-write one');
+  }
+  if (!options.readOnly && joined.readOnly) {
+    throw new NestedTransactionError('a read-write transaction cannot run inside a read-only one');
+  }
+  const refused = (
+    ['isolationLevel', 'timeoutMs', 'statementTimeoutMs', 'lockTimeoutMs', 'retry'] as const
+  ).filter((key) => options[key] !== undefined);
+  if (refused.length > 0) {
+    throw new NestedTransactionError(`its own ${refused.join(', ')} cannot be applied`);
   }
 }
 

@@ -97,6 +97,20 @@ export class MissingSessionError extends DatabaseError {
   }
 }
 
+/**
+ * `db.transaction()`/`db.read()` was called inside a transaction of the same database with
+ * options that a joined transaction cannot honour (it is one transaction, already begun).
+ */
+export class NestedTransactionError extends DatabaseError {
+  readonly kind = 'misuse';
+  constructor(reason: string) {
+    super(
+      `A nested transaction joins the one it runs inside, so ${reason}. ` +
+        `Call it outside the transaction, or use session.transaction() for a savepoint.`,
+    );
+  }
+}
+
 /** The layer is draining or closed and accepts no new work. */
 export class DatabaseClosedError extends DatabaseUnavailableError {
   constructor() {

@@ -21,6 +21,7 @@ export {
   DatabaseUnavailableError,
   IntegrityViolationError,
   MissingSessionError,
+  NestedTransactionError,
   SerializationFailureError,
   SessionEndedError,
   StatementTimeoutError,

@@ -1,12 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import type { DatabaseConfig } from './config';
+import { tarnPool } from './knex-adapter';
 import type { DatabaseLogger } from './logger';
-
-const BORN_AT = Symbol('trellis.connectionBornAt');
-
-interface PooledConnection {
-  [BORN_AT]?: number;
-}
 
 /** Figures of the connection pool at one moment. */
 export interface PoolStats {
@@ -21,13 +16,6 @@ export interface PoolStats {
   /** Open connections, used or free. */
   size: number;
   max: number;
-}
-
-interface TarnPool {
-  numUsed(): number;
-  numFree(): number;
-  numPendingAcquires(): number;
-  numPendingCreates(): number;
 }
 
 /**
@@ -63,23 +51,16 @@ export function createPool(config: DatabaseConfig, logger: DatabaseLogger): Knex
       // A failed connect (server down) rejects the waiting acquire at once instead of
       // retrying until the acquire timeout: callers get a fast "unavailable".
       propagateCreateError: true,
-      afterCreate(
-        connection: PooledConnection,
-        done: (error: Error | null, connection: unknown) => void,
-      ) {
-        connection[BORN_AT] = Date.now();
-        done(null, connection);
-      },
-      // Knex also drops connections the driver marked broken (killed by the server, reset).
-      validate(connection: PooledConnection) {
-        return Date.now() - (connection[BORN_AT] ?? 0) < pool.maxLifetimeMs;
-      },
+      // Connections older than this are retired when next borrowed (knex 3.3's own option),
+      // with jitter so a pool opened at once does not reconnect at once.
+      maxConnectionLifetimeMillis: pool.maxLifetimeMs,
+      maxConnectionLifetimeJitterMillis: Math.min(pool.maxLifetimeMs / 10, 60_000),
     },
   });
 }
 
 export function readPoolStats(knex: Knex, max: number): PoolStats {
-  const tarn = (knex.client as { pool?: TarnPool }).pool;
+  const tarn = tarnPool(knex);
   if (!tarn) return { used: 0, free: 0, pendingAcquires: 0, pendingCreates: 0, size: 0, max };
   const used = tarn.numUsed();
   const free = tarn.numFree();

@@ -1,24 +1,46 @@
 import type { Knex } from 'knex';
 import { SessionEndedError, markDriverError } from './errors';
+import type { ConnectionKnexFactory, PooledConnection } from './knex-adapter';
 import { QueryStats } from './query-stats';
 import { sessionStorage } from './session-context';
 
 export type SessionState = 'active' | 'committed' | 'rolled back' | 'timed out' | 'closed';
 
-/** Statements that manage the transaction itself; they are neither counted nor blocked. */
-const TRANSACTION_CONTROL =
-  /^\s*(?:BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|SET TRANSACTION|\/\* trellis:control \*\/)/i;
-
-interface KnexQueryObject {
-  sql?: string;
+/** What a transaction and its savepoints share: one connection and its bookkeeping. */
+interface TransactionScope {
+  /** The Database that opened the transaction: only its own nested calls may join it. */
+  readonly owner: object;
+  readonly readOnly: boolean;
+  readonly connection: PooledConnection;
+  readonly knexFactory: ConnectionKnexFactory;
+  /** Every sink that counts this transaction's queries: the session's own stats first. */
+  readonly statsSinks: readonly QueryStats[];
+  inFlight: number;
+  committing: boolean;
+  savepoints: number;
 }
 
-interface TransactionClient {
-  query(connection: unknown, query: KnexQueryObject | string): Promise<unknown>;
-  acquireConnection(): Promise<unknown>;
-}
+/** What Database.transaction() knows when it opens a session. */
+export type TransactionSetup = Pick<
+  TransactionScope,
+  'owner' | 'readOnly' | 'connection' | 'knexFactory'
+> & { extraStats: readonly QueryStats[] };
 
 let nextSessionId = 1;
+
+/**
+ * Sends a transaction-control statement straight to the `pg` client: it is neither counted nor
+ * refused once the session ended. Failures come from the server or the connection, so they are
+ * tagged as driver errors for the retry and error-mapping logic.
+ */
+export async function sendControl(connection: PooledConnection, sql: string): Promise<void> {
+  try {
+    await connection.query(sql);
+  } catch (error) {
+    markDriverError(error);
+    throw error;
+  }
+}
 
 /**
  * One transaction on one connection. Services receive it first and pass it to every model
@@ -28,25 +50,39 @@ let nextSessionId = 1;
 export class Session {
   readonly id = nextSessionId++;
   #state: SessionState = 'active';
-  #inFlight = 0;
-  #committing = false;
-  readonly #trx: Knex.Transaction;
-  readonly #statsSinks: readonly QueryStats[];
+  readonly #scope: TransactionScope;
+  readonly #knex: Knex;
+  /** Captured when the transaction opened; formatted (source maps and all) only if reported. */
+  readonly #opening: Error | undefined;
   /** Queries run in this transaction (savepoints included) and their total time. */
   readonly stats: QueryStats;
+  /** The enclosing session of a savepoint. */
+  readonly parent: Session | undefined;
 
-  constructor(
-    trx: Knex.Transaction,
-    /** Stack of the code that opened the transaction, for leak and misuse reports. */
-    readonly openedAt: string | undefined,
-    /** Request-level stats that also count this transaction's queries. */
-    extraStats: readonly QueryStats[],
-    readonly parent?: Session,
-  ) {
-    this.#trx = trx;
-    this.stats = parent?.stats ?? new QueryStats();
-    this.#statsSinks = parent ? parent.#statsSinks : [this.stats, ...extraStats];
-    this.#instrument(trx.client as TransactionClient);
+  /** @internal Sessions are opened by Database.transaction() and session.transaction(). */
+  constructor(setup: TransactionSetup | { parent: Session }, opening: Error | undefined) {
+    if ('parent' in setup) {
+      this.parent = setup.parent;
+      this.#scope = setup.parent.#scope;
+      this.stats = setup.parent.stats;
+    } else {
+      this.stats = new QueryStats();
+      const { extraStats, ...shared } = setup;
+      this.#scope = {
+        ...shared,
+        statsSinks: [this.stats, ...extraStats],
+        inFlight: 0,
+        committing: false,
+        savepoints: 0,
+      };
+    }
+    this.#opening = opening;
+    this.#knex = this.#scope.knexFactory.bind((send) => this.#runQuery(send));
+  }
+
+  /** Stack of the code that opened the transaction, for leak and misuse reports. */
+  get openedAt(): string | undefined {
+    return this.#opening?.stack;
   }
 
   get state(): SessionState {
@@ -59,9 +95,9 @@ export class Session {
   }
 
   /** The transaction's knex, for query builders. Throws once the transaction has ended. */
-  get knex(): Knex.Transaction {
+  get knex(): Knex {
     if (!this.isActive) throw this.#endedError();
-    return this.#trx;
+    return this.#knex;
   }
 
   /**
@@ -69,12 +105,27 @@ export class Session {
    * connection); the deadline handler cancels them on the server.
    */
   get inFlightQueries(): number {
-    return this.#inFlight;
+    return this.#scope.inFlight;
   }
 
   /** True once COMMIT was sent: a connection lost now leaves the outcome unknown, so no retry. */
   get committing(): boolean {
-    return this.#committing;
+    return this.#scope.committing;
+  }
+
+  /** True for a read-only transaction (db.read). */
+  get readOnly(): boolean {
+    return this.#scope.readOnly;
+  }
+
+  /** @internal True when `owner` (a Database) opened this transaction. */
+  belongsTo(owner: object): boolean {
+    return this.#scope.owner === owner;
+  }
+
+  /** @internal The connection this transaction holds. */
+  get connection(): PooledConnection {
+    return this.#scope.connection;
   }
 
   /** A raw, parameterised statement inside this transaction. */
@@ -90,20 +141,27 @@ export class Session {
    * the error still propagates so the caller decides whether the outer transaction goes on.
    */
   async transaction<T>(fn: (session: Session) => PromiseLike<T>): Promise<T> {
-    const stack = new Error('savepoint opened here').stack;
-    let child: Session | undefined;
+    if (!this.isActive) throw this.#endedError();
+    const scope = this.#scope;
+    const name = `trellis_savepoint_${(scope.savepoints += 1)}`;
+    await sendControl(scope.connection, `SAVEPOINT ${name}`);
+    const child = new Session({ parent: this }, new Error('savepoint opened here'));
     try {
-      const result = await this.knex.transaction(async (trx) => {
-        child = new Session(trx, stack, [], this);
-        const nested = child;
-        return sessionStorage.run(nested, () => fn(nested));
-      });
-      child?.end('committed');
+      const result = await sessionStorage.run(child, () => fn(child));
+      child.end('committed');
+      await sendControl(scope.connection, `RELEASE SAVEPOINT ${name}`);
       return result;
     } catch (error) {
-      child?.end('rolled back');
+      child.end('rolled back');
+      // The outer transaction may already be over (deadline, close): nothing to roll back to.
+      if (this.isActive) await sendControl(scope.connection, `ROLLBACK TO SAVEPOINT ${name}`);
       throw error;
     }
+  }
+
+  /** @internal Marks COMMIT as sent. */
+  markCommitting(): void {
+    this.#scope.committing = true;
   }
 
   /** @internal Called by the database layer when the transaction finishes. */
@@ -111,58 +169,34 @@ export class Session {
     if (this.#state === 'active') this.#state = state;
   }
 
-  /**
-   * @internal Ends the session and rolls its transaction back from outside the callback
-   * (deadline passed, layer closing). Resolves once ROLLBACK has run or failed.
-   */
-  async abort(state: 'timed out' | 'closed', reason: Error): Promise<void> {
-    this.end(state);
-    try {
-      await this.#trx.rollback(reason);
-    } catch {
-      // The transaction's own promise carries the outcome; a failed ROLLBACK means the
-      // connection is gone, and the pool discards it.
-    }
-  }
-
-  /** @internal The connection this transaction holds, to cancel its running query. */
-  connection(): Promise<unknown> {
-    return (this.#trx.client as TransactionClient).acquireConnection();
-  }
-
   #endedError(): SessionEndedError {
     return new SessionEndedError(this.id, this.state, this.openedAt);
   }
 
-  #instrument(client: TransactionClient): void {
-    const send = client.query.bind(client);
-    // Errors raised here came from the server or the connection: tag them, so the layer can
-    // tell them from the application's own errors (which it neither retries nor renames).
-    const run = (connection: unknown, query: KnexQueryObject | string) =>
-      send(connection, query).catch((error: unknown) => {
+  #runQuery(send: () => Promise<unknown>): Promise<unknown> {
+    if (!this.isActive) return Promise.reject(this.#endedError());
+    const scope = this.#scope;
+    const started = performance.now();
+    scope.inFlight += 1;
+    return send().then(
+      (result) => {
+        this.#settled(started);
+        return result;
+      },
+      (error: unknown) => {
+        this.#settled(started);
+        // Errors raised here came from the server or the connection: tag them, so the layer can
+        // tell them from the application's own errors (which it neither retries nor renames).
         markDriverError(error);
         throw error;
-      });
-    client.query = (connection, query) => {
-      const sql = typeof query === 'string' ? query : (query.sql ?? '');
-      if (TRANSACTION_CONTROL.test(sql)) {
-        if (/^\s*COMMIT/i.test(sql)) this.#committing = true;
-        return run(connection, query);
-      }
-      if (!this.isActive) return Promise.reject(this.#endedError());
-      const started = performance.now();
-      this.#countInFlight(1);
-      return run(connection, query).finally(() => {
-        this.#countInFlight(-1);
-        const duration = performance.now() - started;
-        for (const stats of this.#statsSinks) stats.record(duration);
-      });
-    };
+      },
+    );
   }
 
-  /** A savepoint's statement also busies every enclosing transaction's connection (the same one). */
-  #countInFlight(delta: number): void {
-    this.#inFlight += delta;
-    if (this.parent) this.parent.#countInFlight(delta);
+  #settled(started: number): void {
+    const scope = this.#scope;
+    scope.inFlight -= 1;
+    const duration = performance.now() - started;
+    for (const stats of scope.statsSinks) stats.record(duration);
   }
 }

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { NestedTransactionError } from '../src/errors';
+import { useTestDatabase } from '../src/testing';
+import { Author } from './fixtures/library';
+
+const test = useTestDatabase();
+const closeWhileBusy = fileURLToPath(new URL('./fixtures/close-while-busy.ts', import.meta.url));
+
+describe('a transaction opened inside another', () => {
+  it('joins only a session of its own database: another database opens its own transaction', async () => {
+    const other = test.open();
+    await test.db
+      .transaction(async (outer) => {
+        await Author.query(outer).insert({ name: 'outer-not-committed' });
+        await other.transaction(async (inner) => {
+          expect(inner).not.toBe(outer);
+          // Its own connection and its own snapshot: the outer insert is not visible yet.
+          const names = (await Author.query(inner).select('name')).map((author) => author.name);
+          expect(names).not.toContain('outer-not-committed');
+        });
+        throw new Error('undo outer');
+      })
+      .catch((error: unknown) => {
+        if ((error as Error).message !== 'undo outer') throw error;
+      });
+  });
+
+  it('db.read inside a read-write transaction is refused instead of running writable', async () => {
+    await expect(test.db.transaction(() => test.db.read(async () => 'never'))).rejects.toThrow(
+      NestedTransactionError,
+    );
+    await expect(test.db.transaction(() => test.db.read(async () => 'never'))).rejects.toThrow(
+      /read-only transaction cannot run inside a read-write one/,
+    );
+  });
+
+  it('a read-write transaction inside a read-only one is refused', async () => {
+    await expect(test.db.read(() => test.db.transaction(async () => 'never'))).rejects.toThrow(
+      /read-write transaction cannot run inside a read-only one/,
+    );
+  });
+
+  it('options a joined transaction cannot honour are refused, naming them', async () => {
+    await expect(
+      test.db.transaction(() =>
+        test.db.transaction(async () => 'never', { isolationLevel: 'serializable', timeoutMs: 10 }),
+      ),
+    ).rejects.toThrow(/isolationLevel, timeoutMs cannot be applied/);
+  });
+
+  it('the same kind of transaction with no options of its own joins (one connection)', async () => {
+    const db = test.open({ pool: { max: 1, acquireTimeoutMs: 300 } });
+    const joined = await db.read(async (outer) => db.read(async (inner) => inner === outer));
+    expect(joined).toBe(true);
+  });
+});
+
+describe('a query builder that outlives its transaction', () => {
+  it('never runs inside the next transaction on the same connection', async () => {
+    const db = test.open({ pool: { max: 1 } });
+    const stale = await db.transaction(async (session) => ({
+      insert: () => session.knex.raw('insert into authors (name) values (?)', ['stale-insert']),
+    }));
+    // The next transaction borrows the same (only) connection; the stale builder must fail,
+    // not slip its insert into this transaction.
+    await expect(
+      db.transaction(async () => {
+        await stale.insert();
+      }),
+    ).rejects.toThrow(/used after its transaction ended/);
+    const names = (await db.read((session) => Author.query(session).select('name'))).map(
+      (author) => author.name,
+    );
+    expect(names).not.toContain('stale-insert');
+  });
+});
+
+describe('close()', () => {
+  it('leaves no drain timer behind: the process exits as soon as the work is done', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', createRequire(import.meta.url).resolve('tsx'), closeWhileBusy, test.url],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let closedAt = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('closed')) closedAt = performance.now();
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(closedAt).toBeGreaterThan(0);
+    // The drain deadline is 30 s; a timer left running would hold the process that long.
+    expect(performance.now() - closedAt).toBeLessThan(5_000);
+  }, 40_000);
+});
