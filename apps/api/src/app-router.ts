@@ -1,6 +1,7 @@
 import { activityRouter } from './routers/activity-router';
 import { authRouter } from './routers/auth-router';
 import { commentsRouter } from './routers/comments-router';
+import { invitationsRouter } from './routers/invitations-router';
 import { labelsRouter } from './routers/labels-router';
 import { projectsRouter } from './routers/projects-router';
 import { tasksRouter } from './routers/tasks-router';
@@ -10,6 +11,7 @@ import { router } from './trpc/init';
 export const appRouter = router({
   auth: authRouter,
   workspaces: workspacesRouter,
+  invitations: invitationsRouter,
   projects: projectsRouter,
   labels: labelsRouter,
   tasks: tasksRouter,

@@ -103,17 +103,57 @@ describe('bad input gets BAD_REQUEST naming the field, never a 500, and writes n
         'color',
       ],
       [
-        'bad role',
-        'workspaces.addMember',
+        'invite as owner',
+        'workspaces.invite',
         { workspaceId: world.workspace.id, email: 'a@b.co', role: 'owner' },
         'role',
       ],
       [
         'bad email',
-        'workspaces.addMember',
+        'workspaces.invite',
         { workspaceId: world.workspace.id, email: 'nope', role: 'member' },
         'email',
       ],
+      [
+        'invite without workspace',
+        'workspaces.invite',
+        { email: 'a@b.co', role: 'member' },
+        'workspaceId',
+      ],
+      ['revoke a non-id', 'workspaces.revokeInvitation', { id: 'first' }, 'id'],
+      [
+        'set the owner role',
+        'workspaces.setRole',
+        { workspaceId: world.workspace.id, userId: world.owner.id, role: 'owner' },
+        'role',
+      ],
+      [
+        'set role of a non-id',
+        'workspaces.setRole',
+        { workspaceId: world.workspace.id, userId: 'me', role: 'viewer' },
+        'userId',
+      ],
+      [
+        'transfer to a non-id',
+        'workspaces.transferOwnership',
+        { workspaceId: world.workspace.id, userId: 42 },
+        'userId',
+      ],
+      [
+        'transfer to oneself',
+        'workspaces.transferOwnership',
+        { workspaceId: world.workspace.id, userId: world.owner.id },
+        'userId',
+      ],
+      ['leave a non-id', 'workspaces.leave', { workspaceId: 'acme' }, 'workspaceId'],
+      [
+        'leave with extra keys',
+        'workspaces.leave',
+        { workspaceId: world.workspace.id, as: 'x' },
+        '',
+      ],
+      ['accept a non-id', 'invitations.accept', { id: 'latest' }, 'id'],
+      ['decline without id', 'invitations.decline', {}, 'id'],
       ['negative version', 'tasks.update', { id: projectId, version: -1 }, 'version'],
       ['blank comment', 'comments.add', { taskId: projectId, body: '' }, 'body'],
     ];
@@ -158,6 +198,7 @@ describe('bad input gets BAD_REQUEST naming the field, never a 500, and writes n
       ['task key without workspace', 'tasks.getByKey', { key: 'KEY-1' }, 'workspaceId'],
       ['malformed project key', 'projects.getByKey', { workspaceId, key: 'K' }, 'key'],
       ['project key not a string', 'projects.getByKey', { workspaceId, key: 7 }, 'key'],
+      ['invitations of a non-id', 'workspaces.invitations', { workspaceId: 'acme' }, 'workspaceId'],
     ];
     for (const [name, procedure, value, path] of cases) {
       const response = await fetch(

@@ -39,18 +39,19 @@ export async function createWorld(api: ApiHarness, key = 'ENG') {
   return { owner, workspace, project, label };
 }
 
-/** A user added to the workspace with the given role. */
+/** A new user who joined the workspace with the given role: the owner invited, they accepted. */
 export async function addMember(
   api: ApiHarness,
   world: Awaited<ReturnType<typeof createWorld>>,
   role: 'admin' | 'member' | 'viewer',
 ): Promise<TestUser> {
   const user = await createUser(api, role);
-  await world.owner.client.workspaces.addMember.mutate({
+  const invitation = await world.owner.client.workspaces.invite.mutate({
     workspaceId: world.workspace.id,
     email: user.email,
     role,
   });
+  await user.client.invitations.accept.mutate({ id: invitation.id });
   return user;
 }
 

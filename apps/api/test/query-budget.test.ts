@@ -82,11 +82,15 @@ describe('query budget (Server-Timing counts every query, authentication include
     const world = await createWorld(api, 'BUD');
     const c = world.owner.client;
     const other = await addMember(api, world, 'member');
+    const joiner = await addMember(api, world, 'viewer');
+    const heir = await addMember(api, world, 'admin');
+    const workspaceId = world.workspace.id;
     const task = await c.tasks.create.mutate({
       projectId: world.project.id,
       title: 'budget',
       labelIds: [world.label.id],
     });
+    let invitationId = '';
     const counts: Record<string, number> = {
       'auth.me': await queriesOf(() => c.auth.me.query()),
       'auth.signIn': await queriesOf(() =>
@@ -102,13 +106,42 @@ describe('query budget (Server-Timing counts every query, authentication include
       'workspaces.removeMember': await queriesOf(() =>
         c.workspaces.removeMember.mutate({ workspaceId: world.workspace.id, userId: other.id }),
       ),
-      'workspaces.addMember': await queriesOf(() =>
-        c.workspaces.addMember.mutate({
-          workspaceId: world.workspace.id,
+      'workspaces.invite': await queriesOf(async () => {
+        ({ id: invitationId } = await c.workspaces.invite.mutate({
+          workspaceId,
           email: other.email,
           role: 'member',
-        }),
+        }));
+      }),
+      'workspaces.invitations': await queriesOf(() =>
+        c.workspaces.invitations.query({ workspaceId }),
       ),
+      'invitations.list': await queriesOf(() => other.client.invitations.list.query()),
+      'invitations.accept': await queriesOf(() =>
+        other.client.invitations.accept.mutate({ id: invitationId }),
+      ),
+      'workspaces.setRole': await queriesOf(() =>
+        c.workspaces.setRole.mutate({ workspaceId, userId: joiner.id, role: 'member' }),
+      ),
+      'workspaces.leave': await queriesOf(() =>
+        joiner.client.workspaces.leave.mutate({ workspaceId }),
+      ),
+      'workspaces.revokeInvitation': await queriesOf(async () => {
+        const { id } = await c.workspaces.invite.mutate({
+          workspaceId,
+          email: 'never-mind@example.com',
+          role: 'viewer',
+        });
+        await c.workspaces.revokeInvitation.mutate({ id });
+      }),
+      'invitations.decline': await queriesOf(async () => {
+        const { id } = await c.workspaces.invite.mutate({
+          workspaceId,
+          email: joiner.email,
+          role: 'viewer',
+        });
+        await joiner.client.invitations.decline.mutate({ id });
+      }),
       'projects.create': await queriesOf(() =>
         c.projects.create.mutate({ workspaceId: world.workspace.id, key: 'NEW', name: 'New' }),
       ),
@@ -146,6 +179,10 @@ describe('query budget (Server-Timing counts every query, authentication include
       'activity.list': await queriesOf(() =>
         c.activity.list.query({ workspaceId: world.workspace.id }),
       ),
+      // Last of the workspace calls: the owner becomes an admin.
+      'workspaces.transferOwnership': await queriesOf(() =>
+        c.workspaces.transferOwnership.mutate({ workspaceId, userId: heir.id }),
+      ),
       'tasks.delete': await queriesOf(() => c.tasks.delete.mutate({ id: task.id })),
       'auth.signOut': await queriesOf(() => c.auth.signOut.mutate()),
     };
@@ -157,8 +194,16 @@ describe('query budget (Server-Timing counts every query, authentication include
       'workspaces.create': 3,
       'workspaces.list': 2,
       'workspaces.get': 4,
-      'workspaces.addMember': 5,
+      'workspaces.invite': 4,
+      'workspaces.invitations': 3,
+      'workspaces.revokeInvitation': 3,
+      'workspaces.setRole': 5,
+      'workspaces.transferOwnership': 5,
       'workspaces.removeMember': 5,
+      'workspaces.leave': 4,
+      'invitations.list': 2,
+      'invitations.accept': 4,
+      'invitations.decline': 2,
       'projects.create': 3,
       'projects.list': 4,
       'projects.getByKey': 2,

@@ -32,13 +32,36 @@ describe('tenant isolation', () => {
     const a = await worldWithTask();
     const b = await createWorld(api, 'OPS');
     const intruder = b.owner.client;
+    const pending = await a.owner.client.workspaces.invite.mutate({
+      workspaceId: a.workspace.id,
+      email: `someone-else-${a.workspace.slug}@example.com`,
+      role: 'admin',
+    });
     const calls: Record<string, Promise<unknown>> = {
       'workspaces.get': intruder.workspaces.get.query({ slug: a.workspace.slug }),
-      'workspaces.addMember': intruder.workspaces.addMember.mutate({
+      'workspaces.invite': intruder.workspaces.invite.mutate({
         workspaceId: a.workspace.id,
         email: b.owner.email,
         role: 'admin',
       }),
+      'workspaces.invitations': intruder.workspaces.invitations.query({
+        workspaceId: a.workspace.id,
+      }),
+      'workspaces.revokeInvitation': intruder.workspaces.revokeInvitation.mutate({
+        id: pending.id,
+      }),
+      'workspaces.setRole': intruder.workspaces.setRole.mutate({
+        workspaceId: a.workspace.id,
+        userId: a.owner.id,
+        role: 'viewer',
+      }),
+      'workspaces.transferOwnership': intruder.workspaces.transferOwnership.mutate({
+        workspaceId: a.workspace.id,
+        userId: b.owner.id,
+      }),
+      'workspaces.leave': intruder.workspaces.leave.mutate({ workspaceId: a.workspace.id }),
+      'invitations.accept': intruder.invitations.accept.mutate({ id: pending.id }),
+      'invitations.decline': intruder.invitations.decline.mutate({ id: pending.id }),
       'workspaces.removeMember': intruder.workspaces.removeMember.mutate({
         workspaceId: a.workspace.id,
         userId: a.owner.id,
@@ -82,6 +105,11 @@ describe('tenant isolation', () => {
     expect(task.title).toBe('Secret roadmap');
     expect(task.comments).toHaveLength(1);
     expect((await intruder.workspaces.list.query()).map((w) => w.id)).toEqual([b.workspace.id]);
+    expect(await intruder.invitations.list.query()).toEqual([]);
+    const stillPending = await a.owner.client.workspaces.invitations.query({
+      workspaceId: a.workspace.id,
+    });
+    expect(stillPending.map((invitation) => invitation.id)).toEqual([pending.id]);
   });
 
   it('a foreign id and an id that does not exist give the same answer', async () => {
@@ -138,14 +166,35 @@ describe('tenant isolation', () => {
 
   it("a viewer reads everything and every one of a viewer's mutations is FORBIDDEN", async () => {
     const a = await worldWithTask();
-    const viewer = (await addMember(api, a, 'viewer')).client;
+    const viewerUser = await addMember(api, a, 'viewer');
+    const viewer = viewerUser.client;
+    const pending = await a.owner.client.workspaces.invite.mutate({
+      workspaceId: a.workspace.id,
+      email: `pending-${a.workspace.slug}@example.com`,
+      role: 'member',
+    });
     expect((await viewer.tasks.get.query({ id: a.task.id })).title).toBe('Secret roadmap');
     expect(await viewer.projects.list.query({ workspaceId: a.workspace.id })).toHaveLength(1);
     const calls: Record<string, Promise<unknown>> = {
-      'workspaces.addMember': viewer.workspaces.addMember.mutate({
+      'workspaces.invite': viewer.workspaces.invite.mutate({
         workspaceId: a.workspace.id,
-        email: a.owner.email,
+        email: 'friend-of-viewer@example.com',
+        role: 'viewer',
+      }),
+      'workspaces.invitations': viewer.workspaces.invitations.query({
+        workspaceId: a.workspace.id,
+      }),
+      'workspaces.revokeInvitation': viewer.workspaces.revokeInvitation.mutate({
+        id: pending.id,
+      }),
+      'workspaces.setRole': viewer.workspaces.setRole.mutate({
+        workspaceId: a.workspace.id,
+        userId: viewerUser.id,
         role: 'member',
+      }),
+      'workspaces.transferOwnership': viewer.workspaces.transferOwnership.mutate({
+        workspaceId: a.workspace.id,
+        userId: viewerUser.id,
       }),
       'workspaces.removeMember': viewer.workspaces.removeMember.mutate({
         workspaceId: a.workspace.id,
@@ -193,21 +242,53 @@ describe('tenant isolation', () => {
       c.tasks.create.mutate({ projectId: a.project.id, title: 'x' }),
       c.comments.add.mutate({ taskId: a.task.id, body: 'x' }),
       c.activity.list.query({ workspaceId: a.workspace.id }),
+      c.workspaces.invite.mutate({
+        workspaceId: a.workspace.id,
+        email: 'x@example.com',
+        role: 'viewer',
+      }),
+      c.workspaces.invitations.query({ workspaceId: a.workspace.id }),
+      c.workspaces.revokeInvitation.mutate({ id: a.task.id }),
+      c.workspaces.setRole.mutate({ workspaceId: a.workspace.id, userId: user.id, role: 'viewer' }),
+      c.workspaces.transferOwnership.mutate({ workspaceId: a.workspace.id, userId: user.id }),
+      c.workspaces.leave.mutate({ workspaceId: a.workspace.id }),
+      c.invitations.list.query(),
+      c.invitations.accept.mutate({ id: a.task.id }),
+      c.invitations.decline.mutate({ id: a.task.id }),
     ];
     expect(new Set(await Promise.all(calls.map(codeOf)))).toEqual(new Set(['UNAUTHORIZED']));
   });
 
-  it('the owner cannot be removed, and admins manage members', async () => {
+  it('the owner cannot be removed, only the owner manages admins, and admins manage members', async () => {
     const a = await worldWithTask();
     const admin = await addMember(api, a, 'admin');
-    expect(
-      await codeOf(
-        admin.client.workspaces.removeMember.mutate({
-          workspaceId: a.workspace.id,
-          userId: a.owner.id,
-        }),
-      ),
-    ).toBe('FORBIDDEN');
+    const otherAdmin = await addMember(api, a, 'admin');
+    const refused = {
+      'remove the owner': admin.client.workspaces.removeMember.mutate({
+        workspaceId: a.workspace.id,
+        userId: a.owner.id,
+      }),
+      'remove an admin': admin.client.workspaces.removeMember.mutate({
+        workspaceId: a.workspace.id,
+        userId: otherAdmin.id,
+      }),
+      'demote an admin': admin.client.workspaces.setRole.mutate({
+        workspaceId: a.workspace.id,
+        userId: otherAdmin.id,
+        role: 'viewer',
+      }),
+      'invite an admin': admin.client.workspaces.invite.mutate({
+        workspaceId: a.workspace.id,
+        email: 'new-admin@example.com',
+        role: 'admin',
+      }),
+      'take ownership': admin.client.workspaces.transferOwnership.mutate({
+        workspaceId: a.workspace.id,
+        userId: admin.id,
+      }),
+      'owner leaves': a.owner.client.workspaces.leave.mutate({ workspaceId: a.workspace.id }),
+    };
+    expect(await codesOf(refused)).toEqual(everyCall(refused, 'FORBIDDEN'));
     const member = await addMember(api, a, 'member');
     expect(
       await admin.client.workspaces.removeMember.mutate({

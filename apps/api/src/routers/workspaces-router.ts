@@ -1,25 +1,40 @@
 import {
-  addMember,
-  addMemberInput,
   createWorkspace,
   createWorkspaceInput,
   getWorkspace,
   getWorkspaceInput,
+  invitationIdInput,
+  invitationSchema,
+  inviteInput,
+  inviteToWorkspace,
+  leaveWorkspace,
+  leaveWorkspaceInput,
+  listWorkspaceInvitations,
   listWorkspaces,
-  memberSchema,
+  memberRoleSchema,
   removeMember,
   removeMemberInput,
+  revokeInvitation,
+  setMemberRole,
+  setRoleInput,
+  transferOwnership,
+  transferOwnershipInput,
   workspaceDetailSchema,
+  workspaceInvitationSchema,
+  workspaceInvitationsInput,
   workspaceSummarySchema,
 } from '@trellis/workspaces';
 import { z } from 'zod';
 import { router } from '../trpc/init';
 import { authedProcedure } from '../trpc/procedures';
 
+const ok = z.object({ ok: z.literal(true) });
+
 export const workspacesRouter = router({
   create: authedProcedure
     .meta({
-      summary: 'Create a workspace; the caller becomes its owner.',
+      summary:
+        'Create a workspace; the caller becomes its owner. A slug taken by any workspace is CONFLICT (slugs are public names; see docs/threat-model.md).',
       errors: ['UNAUTHORIZED', 'CONFLICT'],
     })
     .input(createWorkspaceInput)
@@ -44,24 +59,83 @@ export const workspacesRouter = router({
     .output(workspaceDetailSchema)
     .query(({ ctx, input }) => getWorkspace(ctx.session, ctx.actor, input)),
 
-  addMember: authedProcedure
+  invite: authedProcedure
     .meta({
-      summary: 'Add a user by email (owner or admin only).',
-      errors: ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+      summary:
+        'Invite an email (owner or admin; only the owner invites admins). The answer is the same whether or not the email has an account; inviting a pending email again renews it for 7 days; an email of a member is CONFLICT. Each inviter may send 50 an hour (TOO_MANY_REQUESTS).',
+      errors: ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'TOO_MANY_REQUESTS'],
     })
-    .input(addMemberInput)
-    .output(memberSchema)
-    .mutation(({ ctx, input }) => addMember(ctx.session, ctx.actor, input)),
+    .input(inviteInput)
+    .output(invitationSchema)
+    .mutation(({ ctx, input }) => inviteToWorkspace(ctx.session, ctx.actor, input)),
+
+  invitations: authedProcedure
+    .meta({
+      summary: "The workspace's pending invitations, newest first, at most 200 (owner or admin).",
+      errors: ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'],
+    })
+    .input(workspaceInvitationsInput)
+    .output(z.array(workspaceInvitationSchema))
+    .query(({ ctx, input }) => listWorkspaceInvitations(ctx.session, ctx.actor, input)),
+
+  revokeInvitation: authedProcedure
+    .meta({
+      summary:
+        'Revoke a pending invitation (owner or admin of its workspace; an admin invitation only the owner).',
+      errors: ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'],
+    })
+    .input(invitationIdInput)
+    .output(ok)
+    .mutation(async ({ ctx, input }) => {
+      await revokeInvitation(ctx.session, ctx.actor, input);
+      return { ok: true as const };
+    }),
+
+  setRole: authedProcedure
+    .meta({
+      summary:
+        "Change a member's role: admins move people between member and viewer; only the owner promotes to or demotes from admin; the owner's role moves only by transferOwnership.",
+      errors: ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'],
+    })
+    .input(setRoleInput)
+    .output(memberRoleSchema)
+    .mutation(({ ctx, input }) => setMemberRole(ctx.session, ctx.actor, input)),
+
+  transferOwnership: authedProcedure
+    .meta({
+      summary:
+        'The owner hands the workspace to an admin and becomes an admin. A user who is not an admin is BAD_REQUEST on userId.',
+      errors: ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'],
+    })
+    .input(transferOwnershipInput)
+    .output(ok)
+    .mutation(async ({ ctx, input }) => {
+      await transferOwnership(ctx.session, ctx.actor, input);
+      return { ok: true as const };
+    }),
 
   removeMember: authedProcedure
     .meta({
-      summary: 'Remove a member (owner or admin only); the owner cannot be removed.',
+      summary:
+        'Remove a member: admins remove members and viewers, only the owner removes admins; the owner cannot be removed.',
       errors: ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'],
     })
     .input(removeMemberInput)
-    .output(z.object({ ok: z.literal(true) }))
+    .output(ok)
     .mutation(async ({ ctx, input }) => {
       await removeMember(ctx.session, ctx.actor, input);
+      return { ok: true as const };
+    }),
+
+  leave: authedProcedure
+    .meta({
+      summary: 'Leave the workspace (any member but the owner, who transfers ownership first).',
+      errors: ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+    })
+    .input(leaveWorkspaceInput)
+    .output(ok)
+    .mutation(async ({ ctx, input }) => {
+      await leaveWorkspace(ctx.session, ctx.actor, input);
       return { ok: true as const };
     }),
 });

@@ -4,7 +4,7 @@ import type { Actor } from '@trellis/kernel';
 import { createLabel } from '@trellis/labels';
 import { createProject } from '@trellis/projects';
 import { importTasks, type TaskPriority, type TaskStatus } from '@trellis/tasks';
-import { addMember, createWorkspace } from '@trellis/workspaces';
+import { acceptInvitation, createWorkspace, inviteToWorkspace } from '@trellis/workspaces';
 import { DEMO_ACCOUNTS, DEMO_WORKSPACE_SLUG } from './demo-accounts';
 import { SeededRandom } from './random';
 
@@ -58,65 +58,74 @@ const BATCH = 500;
 /**
  * The demo workspace `acme`, built through the modules' own services so the data obeys every
  * rule the API enforces. Skipped when the demo owner already exists.
+ *
+ * All or nothing: everything is written in one transaction, so a seed cut short (Ctrl-C, a
+ * lost connection, a failing insert) leaves no partial workspace that a later `pnpm demo`
+ * would take for a complete one; the next run starts over.
  */
 export async function seedDemo(db: Database, options: SeedOptions): Promise<SeedResult> {
   const random = new SeededRandom(20261125);
   const existing = await db.read((session) => findUserByEmail(session, DEMO_ACCOUNTS[0].email));
   if (existing) return { seeded: false, reason: 'the demo workspace already exists' };
 
-  const setup = await db.transaction(async (session) => {
-    const users = [];
-    for (const account of DEMO_ACCOUNTS) {
-      const { user } = await signUp(session, {
-        email: account.email,
-        password: account.password,
-        name: account.name,
+  // Long enough for the largest documented seed (100 000 tasks, ~20 s) on a slow machine.
+  const timeoutMs = 120_000 + options.tasks * 3;
+  return db.transaction(
+    async (session) => {
+      const users = [];
+      for (const account of DEMO_ACCOUNTS) {
+        const { user } = await signUp(session, {
+          email: account.email,
+          password: account.password,
+          name: account.name,
+        });
+        users.push(user);
+      }
+      const owner: Actor = { userId: users[0]!.id };
+      const workspace = await createWorkspace(session, owner, {
+        name: 'Acme Inc.',
+        slug: DEMO_WORKSPACE_SLUG,
       });
-      users.push(user);
-    }
-    const owner: Actor = { userId: users[0]!.id };
-    const workspace = await createWorkspace(session, owner, {
-      name: 'Acme Inc.',
-      slug: DEMO_WORKSPACE_SLUG,
-    });
-    for (const account of DEMO_ACCOUNTS.slice(1)) {
-      await addMember(session, owner, {
-        workspaceId: workspace.id,
-        email: account.email,
-        role: account.role as 'admin' | 'member' | 'viewer',
-      });
-    }
-    const projects = [];
-    for (const [key, name] of [
-      ['WEB', 'Website'],
-      ['API', 'Public API'],
-      ['OPS', 'Operations'],
-    ] as const) {
-      projects.push(await createProject(session, owner, { workspaceId: workspace.id, key, name }));
-    }
-    const labels = [];
-    for (const [name, color] of [
-      ['bug', '#d73a4a'],
-      ['feature', '#a2eeef'],
-      ['chore', '#cfd3d7'],
-      ['docs', '#0075ca'],
-      ['performance', '#fbca04'],
-    ] as const) {
-      labels.push(await createLabel(session, owner, { workspaceId: workspace.id, name, color }));
-    }
-    return { users, projects, labels };
-  });
+      // Everyone else joins the way people do: the owner invites, they accept.
+      for (const [index, account] of DEMO_ACCOUNTS.entries()) {
+        if (index === 0) continue;
+        const invitation = await inviteToWorkspace(session, owner, {
+          workspaceId: workspace.id,
+          email: account.email,
+          role: account.role as 'admin' | 'member' | 'viewer',
+        });
+        await acceptInvitation(session, { userId: users[index]!.id }, { id: invitation.id });
+      }
+      const projects = [];
+      for (const [key, name] of [
+        ['WEB', 'Website'],
+        ['API', 'Public API'],
+        ['OPS', 'Operations'],
+      ] as const) {
+        projects.push(
+          await createProject(session, owner, { workspaceId: workspace.id, key, name }),
+        );
+      }
+      const labels = [];
+      for (const [name, color] of [
+        ['bug', '#d73a4a'],
+        ['feature', '#a2eeef'],
+        ['chore', '#cfd3d7'],
+        ['docs', '#0075ca'],
+        ['performance', '#fbca04'],
+      ] as const) {
+        labels.push(await createLabel(session, owner, { workspaceId: workspace.id, name, color }));
+      }
+      const setup = { users, projects, labels };
 
-  // Everyone but the viewer writes tasks and comments; tasks arrive in bulk imports of 500.
-  const writers = setup.users.slice(0, 3);
-  let written = 0;
-  let comments = 0;
-  while (written < options.tasks) {
-    const size = Math.min(BATCH, options.tasks - written);
-    const first = written;
-    const result = await db.transaction(
-      (session) =>
-        importTasks(
+      // Everyone but the viewer writes tasks and comments; tasks arrive in bulk imports of 500.
+      const writers = setup.users.slice(0, 3);
+      let written = 0;
+      let comments = 0;
+      while (written < options.tasks) {
+        const size = Math.min(BATCH, options.tasks - written);
+        const first = written;
+        const result = await importTasks(
           session,
           { userId: random.pick(writers).id },
           {
@@ -138,12 +147,13 @@ export async function seedDemo(db: Database, options: SeedOptions): Promise<Seed
               })),
             })),
           },
-        ),
-      { timeoutMs: 120_000 },
-    );
-    written += result.imported;
-    comments += result.comments;
-    options.onProgress?.(written, options.tasks);
-  }
-  return { seeded: true, tasks: written, comments };
+        );
+        written += result.imported;
+        comments += result.comments;
+        options.onProgress?.(written, options.tasks);
+      }
+      return { seeded: true, tasks: written, comments } as const;
+    },
+    { timeoutMs },
+  );
 }

@@ -4,7 +4,8 @@ import { signUp, type User } from '@trellis/identity';
 import type { Actor } from '@trellis/kernel';
 import { createLabel, type Label } from '@trellis/labels';
 import { createProject, type Project } from '@trellis/projects';
-import { addMember, createWorkspace, type Role } from '@trellis/workspaces';
+import { createWorkspace, type InvitableRole } from '@trellis/workspaces';
+import { joinByInvitation } from '@trellis/workspaces/testing';
 import { createTask, type Task } from '../src';
 
 /** A signed-up user and the actor it acts as. */
@@ -44,11 +45,10 @@ export async function addPerson(
   admin: Person,
   workspace: Workspace,
   person: Person,
-  role: Exclude<Role, 'owner'>,
+  role: InvitableRole,
 ): Promise<void> {
-  await db.transaction((session) =>
-    addMember(session, admin.actor, { workspaceId: workspace.id, email: person.user.email, role }),
-  );
+  const invitee = { ...person.user, userId: person.actor.userId };
+  await joinByInvitation(db, admin.actor, workspace.id, invitee, role);
 }
 
 export async function createProjectIn(

@@ -7,6 +7,11 @@ export type Role = (typeof ROLES)[number];
 
 export const roleSchema = z.enum(ROLES);
 
+/** The roles an invitation or a role change can give: ownership only moves by transfer. */
+export const invitableRoleSchema = z.enum(['admin', 'member', 'viewer']);
+
+export type InvitableRole = z.infer<typeof invitableRoleSchema>;
+
 export function roleAtLeast(role: Role, minimum: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(minimum);
 }

@@ -1,7 +1,7 @@
 import { userSchema, type User } from '@trellis/identity';
 import { idSchema, requiredText } from '@trellis/kernel';
 import { z } from 'zod';
-import { roleSchema, type Role } from './role';
+import { invitableRoleSchema, roleSchema, type Role } from './role';
 
 export interface WorkspaceSummary {
   id: string;
@@ -34,15 +34,29 @@ export const getWorkspaceInput = z.strictObject({
   slug: slugSchema,
 });
 
-export const addMemberInput = z.strictObject({
-  workspaceId: idSchema,
-  email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
-  role: z.enum(['admin', 'member', 'viewer']),
-});
-
 export const removeMemberInput = z.strictObject({
   workspaceId: idSchema,
   userId: idSchema,
+});
+
+export const setRoleInput = z.strictObject({
+  workspaceId: idSchema,
+  userId: idSchema,
+  role: invitableRoleSchema,
+});
+
+export const transferOwnershipInput = z.strictObject({
+  workspaceId: idSchema,
+  userId: idSchema,
+});
+
+export const leaveWorkspaceInput = z.strictObject({
+  workspaceId: idSchema,
+});
+
+export const memberRoleSchema = z.object({
+  userId: z.uuid(),
+  role: roleSchema,
 });
 
 export const workspaceSummarySchema = z.object({

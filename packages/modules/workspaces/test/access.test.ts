@@ -4,7 +4,6 @@ import { ForbiddenError, NotFoundError } from '@trellis/kernel';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   WorkspaceModel,
-  addMember,
   assertRole,
   createWorkspace,
   joinActorRole,
@@ -13,6 +12,7 @@ import {
   type Role,
   type WorkspaceSummary,
 } from '../src';
+import { joinByInvitation } from '../src/testing';
 import { registerUsers } from './support/users';
 
 const test = useTestDatabase();
@@ -29,9 +29,9 @@ beforeAll(async () => {
   [shared, other] = await test.db.transaction(async (session) => {
     const first = await createWorkspace(session, owner, { name: 'Shared', slug: 'shared' });
     const second = await createWorkspace(session, outsider, { name: 'Other', slug: 'other' });
-    await addMember(session, owner, { workspaceId: first.id, email: viewer.email, role: 'viewer' });
     return [first, second];
   });
+  await joinByInvitation(test.db, owner, shared.id, viewer, 'viewer');
 });
 
 describe('roleAtLeast / assertRole', () => {

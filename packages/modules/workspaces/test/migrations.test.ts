@@ -8,7 +8,7 @@ const test = useTestDatabase();
 
 describe('migrations', () => {
   it('roll back completely and apply again', async () => {
-    const owned = ['memberships', 'workspaces'];
+    const owned = ['invitations', 'memberships', 'workspaces'];
     expect(
       await migrationRoundTrip(
         test.db,

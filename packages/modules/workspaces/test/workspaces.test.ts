@@ -2,7 +2,6 @@ import { ConflictError, NotFoundError } from '@trellis/kernel';
 import { useTestDatabase } from '@trellis/db/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  addMember,
   createWorkspace,
   createWorkspaceInput,
   getWorkspace,
@@ -10,6 +9,7 @@ import {
   listWorkspaces,
   workspaceDetailSchema,
 } from '../src';
+import { joinByInvitation } from '../src/testing';
 import { publicUser, registerUsers } from './support/users';
 
 const test = useTestDatabase();
@@ -76,9 +76,7 @@ describe('listWorkspaces', () => {
       await createWorkspace(session, owner, { name: 'Alpha', slug: 'alpha' }),
       await createWorkspace(session, outsider, { name: 'Private', slug: 'private' }),
     ]);
-    await test.db.transaction((session) =>
-      addMember(session, owner, { workspaceId: zeta.id, email: viewer.email, role: 'viewer' }),
-    );
+    await joinByInvitation(test.db, owner, zeta.id, viewer, 'viewer');
 
     const mine = await test.db.read((session) => listWorkspaces(session, viewer));
     expect(mine).toEqual([{ id: zeta.id, name: 'Zeta', slug: 'zeta', role: 'viewer' }]);
@@ -98,9 +96,7 @@ describe('getWorkspace', () => {
     const created = await test.db.transaction((session) =>
       createWorkspace(session, owner, { name: 'Detail', slug: 'detail' }),
     );
-    await test.db.transaction((session) =>
-      addMember(session, owner, { workspaceId: created.id, email: viewer.email, role: 'viewer' }),
-    );
+    await joinByInvitation(test.db, owner, created.id, viewer, 'viewer');
     const detail = await test.db.read((session) =>
       getWorkspace(session, viewer, { slug: 'detail' }),
     );

@@ -1,3 +1,3 @@
 /** Test fixtures for the modules above workspaces: people and workspaces made through the real services. */
-export { registerUsers, workspaceWith } from './tenants';
+export { joinByInvitation, registerUsers, workspaceWith } from './tenants';
 export type { Person } from './tenants';
