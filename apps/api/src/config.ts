@@ -55,10 +55,16 @@ const apiConfigSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   /** Behind a load balancer: take the client address from X-Forwarded-For (needed for sign-in throttling per address). */
   TRUST_PROXY: trustProxySetting.default(false),
-  /** Prometheus metrics at GET /metrics. */
+  /** Prometheus metrics at GET /metrics (where: METRICS_PORT, or METRICS_TOKEN on the API's port). */
   METRICS_ENABLED: booleanFlag.default(true),
-  /** Serve /metrics on its own port (e.g. reachable only from the monitoring network); unset: the API's port. */
+  /** Serve /metrics on its own listener (reachable only from the monitoring network). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /**
+   * Without METRICS_PORT: serve /metrics on the API's port, but only to requests carrying
+   * `Authorization: Bearer <METRICS_TOKEN>`. With neither, /metrics is not served on the API's
+   * port at all: its pool state and per-procedure failure counts are live feedback for an attacker.
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Load shedding: refuse new requests with 503 when a transaction has waited this long for a connection. */
   SHED_ACQUIRE_WAIT_MS: z.coerce.number().int().min(1).default(1_000),
@@ -66,10 +72,24 @@ const apiConfigSchema = z.object({
   SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(1).default(500),
   /** The Retry-After given with a 503. */
   RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(2),
-  /** Sign-in throttling, per email and per client address, shared by every instance through PostgreSQL. */
+  /**
+   * Sign-in throttling, shared by every instance through PostgreSQL: an (email, client address)
+   * pair is refused after SIGN_IN_REFUSE_AFTER failures, an address (any email) after
+   * SIGN_IN_ADDRESS_REFUSE_AFTER; an email from any address is only slowed down.
+   */
   SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   SIGN_IN_SLOW_DOWN_AFTER: z.coerce.number().int().min(1).default(5),
   SIGN_IN_REFUSE_AFTER: z.coerce.number().int().min(1).default(10),
+  SIGN_IN_ADDRESS_REFUSE_AFTER: z.coerce.number().int().min(1).default(30),
+  /** Sign-ups per client address (IPv6 by /64) within SIGN_UP_WINDOW_SECONDS. */
+  SIGN_UP_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  SIGN_UP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3_600),
+  /** Password hashes (scrypt) computed at once by this process; more wait their turn. */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Hashes allowed to wait; past it sign-in and sign-up answer 429 with Retry-After at once. */
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
+  /** How often expired tokens and ended throttle windows are deleted (each instance; idempotent). */
+  PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(600),
 });
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

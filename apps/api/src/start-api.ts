@@ -51,6 +51,10 @@ export async function startApi(
       host: config.METRICS_HOST,
     });
     app.log.info(`metrics at ${metricsAddress}/metrics`);
+  } else if (config.METRICS_ENABLED && config.METRICS_TOKEN === undefined) {
+    app.log.info(
+      'metrics are not served: set METRICS_PORT (a listener of their own) or METRICS_TOKEN (the API port, with that bearer token)',
+    );
   }
   app.log.info(`Trellis API ready at ${address}/trpc (database: ${database.source})`);
   return { app, db, config, address };

@@ -12,6 +12,14 @@ import { createLogger } from '../src/logging';
 
 export type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
 
+/** The METRICS_TOKEN of every test server (unless a test overrides it). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
+
+/** GET /metrics of a test server, with its token. */
+export function fetchMetrics(origin: string, token = TEST_METRICS_TOKEN): Promise<Response> {
+  return fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+}
+
 export interface ApiHarness {
   /** The tRPC endpoint (`http://127.0.0.1:<port>/trpc`). */
   readonly url: string;
@@ -70,6 +78,10 @@ export function useApi(
         // way unless a test asks for it (ops-shedding.test.ts sets its own thresholds).
         SHED_EVENT_LOOP_DELAY_MS: '10000',
         SHED_ACQUIRE_WAIT_MS: '10000',
+        // /metrics is served on the API port only with a token (see ops-metrics.test.ts).
+        METRICS_TOKEN: TEST_METRICS_TOKEN,
+        // Fixtures sign many users up from one loopback address (ops-throttle.test.ts tests the limit).
+        SIGN_UP_PER_ADDRESS: '100000',
       }),
       ...overrides,
     };

@@ -1,6 +1,8 @@
+import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { trpcErrorBody } from '../src/http/trpc-error-response';
 import { createWorld } from './fixtures';
-import { failureOf, useApi } from './harness';
+import { failureOf, fetchMetrics, useApi } from './harness';
 
 const REQUEST_TIMEOUT_MS = 1_000;
 const api = useApi(
@@ -10,6 +12,20 @@ const api = useApi(
     captureLogs: true,
   },
 );
+
+/** A request with a method fetch refuses to send (TRACE), over a plain socket. */
+function rawRequest(url: string, method: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
 
 async function post(path: string, body: string, token?: string) {
   const response = await fetch(`${api.url}/${path}`, {
@@ -51,6 +67,40 @@ describe('request limits', () => {
     const within = await batch(3);
     expect(within.status).toBe(401);
     expect(within.body).toHaveLength(3);
+  });
+
+  it('an error answered before tRPC (TRACE, load shedding) never grows with the URL', async () => {
+    // Once: a 5 KB TRACE URL of commas got one error entry per comma, a 609 KB body.
+    const commas = `${api.url}/${'auth.me,'.repeat(600)}auth.me?batch=1`;
+    expect(commas.length).toBeGreaterThan(4_800); // the path parameter's limit is 5,000
+    const trace = await rawRequest(commas, 'TRACE');
+    expect(trace.status).toBe(405);
+    const { body } = trace;
+    expect(body.length).toBeLessThan(1_024);
+    expect(JSON.parse(body)).toEqual({
+      error: expect.objectContaining({
+        json: expect.objectContaining({ data: { code: 'METHOD_NOT_SUPPORTED', httpStatus: 405 } }),
+      }),
+    });
+    // Percent-encoded separators and a malformed escape change nothing (and are no 500).
+    for (const path of ['auth.me%2C'.repeat(400), 'auth.me%E0,'.repeat(400)]) {
+      const answer = await rawRequest(`${api.url}/${path}auth.me?batch=1`, 'TRACE');
+      expect([400, 405]).toContain(answer.status); // Fastify refuses the malformed escape itself
+      expect(answer.body).not.toContain('auth.me');
+      expect(answer.body.length).toBeLessThan(1_024);
+    }
+    // A path past the router's limit: 414, and a body that does not quote it.
+    const tooLong = await rawRequest(`${api.url}/${'auth.me,'.repeat(700)}?batch=1`, 'GET');
+    expect(tooLong.status).toBe(414);
+    expect(tooLong.body.length).toBeLessThan(1_024);
+    // A batch within MAX_BATCH_SIZE still gets one entry per call, as typed clients expect.
+    const small = await rawRequest(`${api.url}/auth.me,auth.me,auth.me?batch=1`, 'TRACE');
+    expect((JSON.parse(small.body) as unknown[]).length).toBe(3);
+    // The shedding answer is built by the same function with the same cap.
+    const shed = trpcErrorBody(commas.slice(api.origin.length), 'SERVICE_UNAVAILABLE', 503, 'x', 3);
+    expect(Array.isArray(shed)).toBe(false);
+    // Normal calls are served meanwhile.
+    expect((await failureOf(api.client().auth.me.query())).code).toBe('UNAUTHORIZED');
   });
 
   it('a procedure running past REQUEST_TIMEOUT_MS is rolled back, its connection freed, and the client gets TIMEOUT', async () => {
@@ -119,7 +169,7 @@ describe('request limits', () => {
     expect(api.logLines().join('')).toContain(
       'transaction held past its deadline: rolling it back and releasing its connection',
     );
-    const metrics = await (await fetch(`${api.origin}/metrics`)).text();
+    const metrics = await (await fetchMetrics(api.origin)).text();
     expect(metrics).toMatch(/^trellis_db_transactions_total\{outcome="timed_out"\} [1-9]/m);
   });
 

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createWorld, failInsertsInto } from './fixtures';
 import { codeOf, failureOf, useApi } from './harness';
 
-// The most verbose level: whatever any layer would log, the secrets must not be in it.
-const api = useApi({ LOG_LEVEL: 'trace' }, { captureLogs: true });
+// The most verbose level: whatever any layer would log, the secrets must not be in it. Behind a
+// balancer on loopback (TRUST_PROXY), so the balancer's X-Request-Id is honoured.
+const api = useApi({ LOG_LEVEL: 'trace', TRUST_PROXY: ['loopback'] }, { captureLogs: true });
+// Clients connect directly (the default): nobody may choose the request id.
+const direct = useApi({}, { captureLogs: true });
 
 type Entry = Record<string, unknown>;
 const entries = (): Entry[] => api.logLines().map((line) => JSON.parse(line) as Entry);
@@ -57,6 +60,20 @@ describe('structured logs', () => {
         }),
       ]);
     }
+  });
+
+  it('X-Request-Id is honoured only from a trusted proxy: a direct client gets a generated id', async () => {
+    const response = await fetch(`${direct.url}/auth.me`, {
+      headers: { 'x-request-id': 'planted-by-client' },
+    });
+    expect(response.status).toBe(401);
+    const id = response.headers.get('x-request-id') ?? '';
+    expect(id).toMatch(UUID);
+    const lines = direct.logLines().map((line) => JSON.parse(line) as Entry);
+    expect(lines.some((entry) => JSON.stringify(entry).includes('planted-by-client'))).toBe(false);
+    expect(lines.filter((entry) => entry.requestId === id)).toEqual([
+      expect.objectContaining({ msg: 'request completed', statusCode: 401 }),
+    ]);
   });
 
   it('a batch is one line naming its procedures', async () => {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { codeOf, useApi } from './harness';
+import { readApiConfig } from '../src/config';
+import { codeOf, fetchMetrics, TEST_METRICS_TOKEN, useApi } from './harness';
 
 const api = useApi();
 const withoutMetrics = useApi({ METRICS_ENABLED: false });
 const separatePort = useApi({ METRICS_PORT: 0 });
+// What an operator gets who sets nothing: neither METRICS_PORT nor METRICS_TOKEN.
+const byDefault = useApi({ METRICS_TOKEN: undefined });
 
 /** The value of one sample line (`name{labels} value`), or undefined when the line is absent. */
 function sample(text: string, series: string): number | undefined {
@@ -12,7 +15,7 @@ function sample(text: string, series: string): number | undefined {
 }
 
 async function scrape(origin: string): Promise<string> {
-  const response = await fetch(`${origin}/metrics`);
+  const response = await fetchMetrics(origin);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return response.text();
@@ -123,13 +126,46 @@ describe('GET /metrics', () => {
     expect(text).toContain('# TYPE trellis_requests_shed_total counter');
   });
 
+  it('by default /metrics is not served on the API port; with METRICS_TOKEN only to that bearer token', async () => {
+    // Nothing configured: the API port has no /metrics, for anyone, token or not.
+    expect((await fetch(`${byDefault.origin}/metrics`)).status).toBe(404);
+    expect((await fetchMetrics(byDefault.origin)).status).toBe(404);
+    expect(byDefault.server.metricsApp).toBeUndefined();
+
+    // METRICS_TOKEN set: a missing or wrong token gets the same 404 as an unknown route.
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer wrong-token-but-long-enough' },
+      { authorization: TEST_METRICS_TOKEN },
+      { authorization: `Bearer ${TEST_METRICS_TOKEN}x` },
+    ]) {
+      const refused = await fetch(`${api.origin}/metrics`, { headers });
+      expect(refused.status, JSON.stringify(headers)).toBe(404);
+      expect(await refused.text()).not.toContain('trellis_');
+    }
+    expect(await scrape(api.origin)).toContain('trellis_db_pool_max 10');
+
+    // Normal calls are untouched either way.
+    expect(await codeOf(byDefault.client().auth.me.query())).toBe('UNAUTHORIZED');
+    expect((await fetch(`${byDefault.origin}/healthz`)).status).toBe(200);
+  });
+
+  it('METRICS_TOKEN must be long enough to be a secret', () => {
+    expect(() => readApiConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(readApiConfig({ METRICS_TOKEN: TEST_METRICS_TOKEN }).METRICS_TOKEN).toBe(
+      TEST_METRICS_TOKEN,
+    );
+  });
+
   it('METRICS_ENABLED=false removes the route', async () => {
-    expect((await fetch(`${withoutMetrics.origin}/metrics`)).status).toBe(404);
+    expect((await fetchMetrics(withoutMetrics.origin)).status).toBe(404);
     expect((await fetch(`${withoutMetrics.origin}/healthz`)).status).toBe(200);
   });
 
   it('METRICS_PORT serves /metrics on a listener of its own, and not on the API port', async () => {
     expect((await fetch(`${separatePort.origin}/metrics`)).status).toBe(404);
+    // Not even with the token: METRICS_PORT wins.
+    expect((await fetchMetrics(separatePort.origin)).status).toBe(404);
     const { metricsApp } = separatePort.server;
     if (!metricsApp) throw new Error('buildServer returned no metricsApp with METRICS_PORT set');
     const origin = await metricsApp.listen({ port: 0, host: '127.0.0.1' });

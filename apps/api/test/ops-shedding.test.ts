@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { describe, expect, it } from 'vitest';
-import { failureOf, useApi } from './harness';
+import { failureOf, fetchMetrics, useApi } from './harness';
 
 const ACQUIRE_TIMEOUT_MS = 10_000;
 const api = useApi(
@@ -54,7 +54,7 @@ describe('load shedding', () => {
       // Liveness and metrics do not touch the pool and keep answering.
       const health = await fetch(`${api.origin}/healthz`);
       expect(health.status).toBe(200);
-      const metrics = await (await fetch(`${api.origin}/metrics`)).text();
+      const metrics = await (await fetchMetrics(api.origin)).text();
       expect(metrics).toMatch(/^trellis_requests_shed_total\{reason="pool_saturated"\} 1$/m);
       expect(metrics).toMatch(/^trellis_db_pool_pending_acquires 1$/m);
 

@@ -22,7 +22,15 @@ export function registerAdmission(
       return reply
         .code(405)
         .header('allow', 'GET, POST')
-        .send(trpcErrorBody(request.url, 'METHOD_NOT_SUPPORTED', 405, 'Method not allowed'));
+        .send(
+          trpcErrorBody(
+            request.url,
+            'METHOD_NOT_SUPPORTED',
+            405,
+            'Method not allowed',
+            config.MAX_BATCH_SIZE,
+          ),
+        );
     }
     const reason = shedder.reason();
     if (reason) {
@@ -36,6 +44,7 @@ export function registerAdmission(
             'SERVICE_UNAVAILABLE',
             503,
             `The service is overloaded (${reason}); retry later`,
+            config.MAX_BATCH_SIZE,
           ),
         );
     }

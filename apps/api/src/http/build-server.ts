@@ -1,15 +1,24 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import type { Database } from '@trellis/db';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import type { ApiConfig } from '../config';
+import { scheduleCredentialPurge } from '../maintenance/credential-purge';
 import { registerAdmission } from './admission';
 import { registerHealthRoutes } from './health-routes';
 import { LoadShedder } from './load-shedder';
 import { ApiMetrics } from './metrics';
 import { Readiness } from './readiness';
-import { requestIdFor } from './request-id';
+import { requestIdGenerator } from './request-id';
+import { trpcErrorBody } from './trpc-error-response';
 import { registerRequestLog } from './request-log';
 import { registerTrpc } from './trpc-plugin';
+import { trustedProxyCheck } from './trusted-proxies';
 
 export interface ServerDependencies {
   config: ApiConfig;
@@ -33,11 +42,22 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
     // Slow or stuck clients lose their socket; the procedure's own deadline is REQUEST_TIMEOUT_MS.
     requestTimeout: config.REQUEST_TIMEOUT_MS + 5_000,
     trustProxy: config.TRUST_PROXY,
-    genReqId: requestIdFor,
+    genReqId: requestIdGenerator(trustedProxyCheck(config.TRUST_PROXY)),
     // Fastify's two lines per request are replaced by the one of request-log.ts.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 5_000 },
     return503OnClosing: true,
+    // Fastify's own answer to a malformed URL quotes the whole URL back: a fixed message instead.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.statusCode ?? 400;
+      void (reply as unknown as FastifyReply)
+        .code(status)
+        .send(
+          request.url.startsWith('/trpc')
+            ? trpcErrorBody(request.url, 'BAD_REQUEST', status, 'Malformed URL', 1)
+            : { statusCode: status, error: 'Bad Request', message: 'Malformed URL' },
+        );
+    },
     forceCloseConnections: 'idle',
   });
   const readiness = new Readiness();
@@ -47,6 +67,8 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
     eventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS,
   });
   app.addHook('onClose', async () => shedder.stop());
+  const purge = scheduleCredentialPurge(db, config, log);
+  app.addHook('onClose', async () => purge.stop());
 
   await app.register(helmet, {
     // A JSON API: no content may be framed, scripted or sniffed.
@@ -68,16 +90,32 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
 
   let metricsApp: FastifyInstance | undefined;
   if (config.METRICS_ENABLED) {
-    const target =
-      config.METRICS_PORT === undefined ? app : (metricsApp = Fastify({ logger: false }));
-    target.get('/metrics', async (_request, reply) =>
+    const serveMetrics = async (_request: unknown, reply: FastifyReply) =>
       reply
         .header('content-type', metrics.registry.contentType)
-        .send(await metrics.registry.metrics()),
-    );
+        .send(await metrics.registry.metrics());
+    if (config.METRICS_PORT !== undefined) {
+      metricsApp = Fastify({ logger: false });
+      metricsApp.get('/metrics', serveMetrics);
+    } else if (config.METRICS_TOKEN !== undefined) {
+      const isMetricsToken = bearerTokenCheck(config.METRICS_TOKEN);
+      app.get('/metrics', async (request, reply) =>
+        // 404, not 401: without the token the route is not there, as when it is not configured.
+        isMetricsToken(request.headers.authorization)
+          ? serveMetrics(request, reply)
+          : reply.callNotFound(),
+      );
+    }
   }
 
   await registerTrpc(app, { config, db, metrics });
 
   return { app, readiness, metrics, metricsApp };
+}
+
+/** A constant-time check of `Authorization: Bearer <token>` (digests compared, so lengths may differ). */
+function bearerTokenCheck(token: string): (header: string | undefined) => boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  const expected = digest(`Bearer ${token}`);
+  return (header) => header !== undefined && timingSafeEqual(digest(header.trim()), expected);
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@trellis/db/embedded';
+import { FAULTS_METRICS_TOKEN } from './load';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const mainScript = path.resolve(here, '../../src/main.ts');
@@ -12,7 +13,7 @@ const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 
 /** Settings of the parent's environment that must not leak into a child's configuration. */
 const INHERITED_SETTING =
-  /^(DATABASE_|SHED_|SIGN_IN_|REQUEST_TIMEOUT|SHUTDOWN_|METRICS_|BODY_LIMIT|MAX_BATCH|RETRY_AFTER|TRUST_PROXY|EMBEDDED_POSTGRES|MIGRATE_ON_START|LOG_LEVEL|PORT$|HOST$)/;
+  /^(DATABASE_|SHED_|SIGN_IN_|SIGN_UP_|PASSWORD_HASH_|PURGE_|REQUEST_TIMEOUT|SHUTDOWN_|METRICS_|BODY_LIMIT|MAX_BATCH|RETRY_AFTER|TRUST_PROXY|EMBEDDED_POSTGRES|MIGRATE_ON_START|LOG_LEVEL|PORT$|HOST$)/;
 
 export interface LogLine {
   level: number;
@@ -113,6 +114,9 @@ export async function startApiProcess(options: StartOptions): Promise<ApiProcess
       DATABASE_APPLICATION_NAME: applicationName,
       MIGRATE_ON_START: 'false',
       LOG_LEVEL: 'warn',
+      METRICS_TOKEN: FAULTS_METRICS_TOKEN,
+      // The fault tests sign many users up from loopback.
+      SIGN_UP_PER_ADDRESS: '100000',
     },
     options.env,
   );

@@ -316,13 +316,19 @@ export function busyConnections(states: Record<string, number>): number {
     .reduce((sum, [, count]) => sum + count, 0);
 }
 
+/** The METRICS_TOKEN every API process of the fault tests runs with (api-process.ts). */
+export const FAULTS_METRICS_TOKEN = 'faults-metrics-token-0123456789';
+
 /** One sample of a Prometheus metric (first line matching name and labels), or undefined. */
 export async function readMetric(
   origin: string,
   name: string,
   labels = '',
 ): Promise<number | undefined> {
-  const response = await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(5_000) });
+  const response = await fetch(`${origin}/metrics`, {
+    headers: { authorization: `Bearer ${FAULTS_METRICS_TOKEN}` },
+    signal: AbortSignal.timeout(5_000),
+  });
   const text = await response.text();
   const prefix = labels ? `${name}{${labels}} ` : `${name} `;
   const line = text.split('\n').find((candidate) => candidate.startsWith(prefix));

@@ -3,10 +3,23 @@ export type { User } from './user';
 export { authResultSchema, signInInput, signUpInput, userSchema } from './schemas';
 export { signUp } from './services/sign-up';
 export { signIn, INVALID_CREDENTIALS } from './services/sign-in';
-export { completeSignIn, reserveSignInAttempt } from './services/sign-in-attempt';
-export type { SignInContext, SignInOutcome, SignInReservation } from './services/sign-in-attempt';
-export { DEFAULT_SIGN_IN_THROTTLE } from './throttle/sign-in-throttle-policy';
-export type { SignInThrottlePolicy } from './throttle/sign-in-throttle-policy';
+export { signInThrottled } from './services/throttled-sign-in';
+export type { ThrottledSignInContext } from './services/throttled-sign-in';
+export { signUpThrottled } from './services/throttled-sign-up';
+export type { ThrottledSignUpContext } from './services/throttled-sign-up';
+export { purgeExpiredCredentials } from './services/purge-expired-credentials';
+export type { PurgeOptions } from './services/purge-expired-credentials';
+export { DEFAULT_PASSWORD_HASH_LIMITS, PasswordHashQueue } from './credentials/password-hash-queue';
+export type { PasswordHashQueueLimits } from './credentials/password-hash-queue';
+export {
+  DEFAULT_SIGN_IN_THROTTLE,
+  DEFAULT_SIGN_UP_THROTTLE,
+} from './throttle/sign-in-throttle-policy';
+export type {
+  SignInThrottlePolicy,
+  SignUpThrottlePolicy,
+} from './throttle/sign-in-throttle-policy';
+export { addressGroup } from './throttle/address-group';
 export { signOut } from './services/sign-out';
 export { authenticate } from './services/authenticate';
 export { findUserByEmail } from './services/find-user-by-email';

@@ -9,13 +9,24 @@ import { issueToken } from './issue-token';
 
 const EMAIL_TAKEN = 'users_email_key';
 
-/** Creates an account and signs it in. A taken email is a ConflictError. */
+/**
+ * Creates an account and signs it in, hashing inside the caller's session (internal callers,
+ * seeds, tests). The API uses signUpThrottled, which hashes with no connection held.
+ */
 export async function signUp(
   session: Session,
   input: z.input<typeof signUpInput>,
 ): Promise<{ token: string; user: User }> {
-  const { email, password, name } = signUpInput.parse(input);
-  const passwordHash = await hashPassword(password);
+  const parsed = signUpInput.parse(input);
+  return createAccount(session, parsed, await hashPassword(parsed.password));
+}
+
+/** The account row and a token, from an input already parsed and a password already hashed. */
+export async function createAccount(
+  session: Session,
+  { email, name }: Pick<z.output<typeof signUpInput>, 'email' | 'name'>,
+  passwordHash: string,
+): Promise<{ token: string; user: User }> {
   let user: UserModel;
   try {
     user = await UserModel.query(session).insert({ email, name, passwordHash });
