@@ -9,7 +9,7 @@ import { verifyCredentials } from './verify-credentials';
 /** One message for an unknown email and a wrong password, so neither is revealed. */
 export const INVALID_CREDENTIALS = 'Invalid email or password';
 
-/** Sign-in without throttling (internal callers, tests); the API uses reserveSignInAttempt + completeSignIn. */
+/** Sign-in without throttling, hashing inside the caller's session (internal callers, tests); the API uses signInThrottled. */
 export async function signIn(
   session: Session,
   input: z.input<typeof signInInput>,
