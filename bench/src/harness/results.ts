@@ -1,0 +1,56 @@
+import type { WireCounts } from './wire-counter';
+
+export type ServerName = 'trellis' | 'baseline' | 'peer' | 'ceiling';
+
+export interface ResultPoint {
+  server: ServerName;
+  scenario: string;
+  connections: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  /** Requests answered. */
+  total: number;
+  /** CPU time the server process spent per request (Linux /proc), whatever else the machine ran. */
+  cpuMsPerRequest?: number | undefined;
+  /** Runs averaged into this point (two alternating runs at 64 connections in a full run). */
+  runs: number;
+}
+
+/** Pool and event loop while Trellis served 256 connections, sampled from its /metrics. */
+export interface CrowdSample {
+  scenario: string;
+  poolUsedMax: number;
+  poolUsedMean: number;
+  pendingAcquiresMax: number;
+  eventLoopLagP99MaxMs: number;
+  samples: number;
+}
+
+export interface StatementCount extends WireCounts {
+  server: ServerName;
+  scenario: string;
+  /** Trellis only: the query count its Server-Timing header reported, per request. */
+  serverTiming?: number;
+}
+
+export interface BenchResults {
+  mode: 'full' | 'quick' | 'smoke';
+  startedAt: string;
+  machine: {
+    cpus: string;
+    cores: number;
+    memoryGiB: number;
+    node: string;
+    postgres: string;
+    platform: string;
+  };
+  dataset: { tasks: number; projects: number; workspaces: number; comments: number };
+  secondsPerPoint: number;
+  trellisScenarios: string[];
+  points: ResultPoint[];
+  statements: StatementCount[];
+  crowd: CrowdSample[];
+}

@@ -1,0 +1,459 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDatabase } from '@trellis/db';
+import { findFreePort } from '@trellis/db/embedded';
+import { databaseUrl, withAdminClient } from '@trellis/db/testing';
+import { launchReference, type RunningReference } from '../reference-launcher';
+import type { ReferenceName } from '../references';
+import { seedDataset, type Dataset, type DatasetShape } from './dataset';
+import { runLoad } from './load';
+import { renderChart, renderMarkdown } from './report';
+import type { BenchResults, CrowdSample, ResultPoint, ServerName, StatementCount } from './results';
+import { buildScenario, type ScenarioName } from './scenarios';
+import { checkTargets, type TargetCheck } from './targets';
+import { processCpuMs } from './process-cpu';
+import { launchTrellis, type RunningTrellis } from './trellis-process';
+import { WireCounter } from './wire-counter';
+
+export type BenchMode = 'full' | 'quick' | 'smoke';
+
+interface ModeSettings {
+  shape: DatasetShape;
+  concurrencies: number[];
+  seconds: number;
+  warmupSeconds: number;
+  /** Runs at 64 connections, alternating servers, averaged. */
+  runsAt64: number;
+  countedRequests: number;
+}
+
+const MODES: Record<BenchMode, ModeSettings> = {
+  full: {
+    shape: { workspaces: 4, projectsPerWorkspace: 5, tasks: 100_000 },
+    concurrencies: [1, 16, 64, 256],
+    seconds: 6,
+    warmupSeconds: 2,
+    runsAt64: 2,
+    countedRequests: 50,
+  },
+  quick: {
+    shape: { workspaces: 4, projectsPerWorkspace: 5, tasks: 20_000 },
+    concurrencies: [64],
+    seconds: 3,
+    warmupSeconds: 1,
+    runsAt64: 1,
+    countedRequests: 10,
+  },
+  smoke: {
+    shape: { workspaces: 1, projectsPerWorkspace: 2, tasks: 40 },
+    concurrencies: [2],
+    seconds: 1,
+    warmupSeconds: 0,
+    runsAt64: 1,
+    countedRequests: 2,
+  },
+};
+
+const TRELLIS_SCENARIOS: ScenarioName[] = [
+  'auth.me',
+  'tasks.get',
+  'tasks.list',
+  'tasks.create',
+  'mix',
+];
+const REFERENCE_SCENARIOS: Record<ReferenceName, ScenarioName[]> = {
+  baseline: ['auth.me', 'tasks.get', 'tasks.list'],
+  peer: ['auth.me', 'tasks.get', 'tasks.list'],
+  ceiling: ['noop'],
+};
+
+export interface BenchOptions {
+  mode: BenchMode;
+  /** A PostgreSQL server to create the bench database on (a superuser URL). */
+  serverUrl: string;
+  trellisBuild: 'dist' | 'source';
+  resultsDir: string;
+  log?: (line: string) => void;
+}
+
+interface Servers {
+  trellis: RunningTrellis;
+  references: Map<ReferenceName, RunningReference>;
+}
+
+const originOf = (servers: Servers, name: ServerName) =>
+  name === 'trellis' ? servers.trellis.origin : servers.references.get(name)!.origin;
+const pidOf = (servers: Servers, name: ServerName) =>
+  name === 'trellis' ? servers.trellis.process.pid : servers.references.get(name)!.process.pid;
+
+/** `pnpm bench`: one fresh database, the dataset, Trellis and the references, every point. */
+export async function runBench(
+  options: BenchOptions,
+): Promise<{ results: BenchResults; targets: TargetCheck[] }> {
+  const settings = MODES[options.mode];
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const name = `trellis_bench_${process.pid}_${Date.now().toString(36)}`;
+  await withAdminClient(options.serverUrl, (client) => client.query(`create database "${name}"`));
+  const url = databaseUrl(options.serverUrl, name);
+  mkdirSync(options.resultsDir, { recursive: true });
+  const started: Array<{ stop(): Promise<unknown> }> = [];
+  try {
+    log(
+      `dataset: ${settings.shape.tasks.toLocaleString('en-US')} tasks in ${settings.shape.workspaces * settings.shape.projectsPerWorkspace} projects`,
+    );
+    const db = createDatabase({ url, transactionTimeoutMs: 600_000, statementTimeoutMs: 600_000 });
+    let dataset: Dataset;
+    try {
+      let shown = -1;
+      dataset = await seedDataset(db, settings.shape, (written, total) => {
+        const percent = Math.floor((written / total) * 100);
+        if (percent !== shown && (percent % 10 === 0 || written === total)) {
+          shown = percent;
+          log(
+            `  seeding: ${written.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} tasks`,
+          );
+        }
+      });
+      await db.read((session) => session.raw('analyze'));
+    } finally {
+      await db.close();
+    }
+    const postgres = await withAdminClient(options.serverUrl, async (client) =>
+      String(
+        ((await client.query('show server_version')) as { rows: Array<{ server_version: string }> })
+          .rows[0]?.server_version,
+      ),
+    );
+
+    const servers = await startServers(url, options, started);
+    const results: BenchResults = {
+      mode: options.mode,
+      startedAt: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus()[0]?.model ?? 'unknown CPU',
+        cores: os.cpus().length,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.versions.node,
+        postgres: `PostgreSQL ${postgres}`,
+        platform: `${os.type()} ${os.release()}`,
+      },
+      dataset: {
+        tasks: settings.shape.tasks,
+        projects: dataset.projects.length,
+        workspaces: settings.shape.workspaces,
+        comments: dataset.comments,
+      },
+      secondsPerPoint: settings.seconds,
+      trellisScenarios: TRELLIS_SCENARIOS,
+      points: [],
+      statements: [],
+      crowd: [],
+    };
+
+    const serversFor = (scenario: ScenarioName): ServerName[] =>
+      scenario === 'noop'
+        ? ['ceiling']
+        : [
+            'trellis',
+            ...(['baseline', 'peer'] as const).filter((reference) =>
+              REFERENCE_SCENARIOS[reference].includes(scenario),
+            ),
+          ];
+    for (const connections of settings.concurrencies) {
+      for (const scenarioName of [...TRELLIS_SCENARIOS, 'noop'] as ScenarioName[]) {
+        const runs = connections === 64 ? settings.runsAt64 : 1;
+        const collected = new Map<ServerName, ResultPoint[]>();
+        for (let run = 0; run < runs; run += 1) {
+          for (const server of serversFor(scenarioName)) {
+            const scenario = buildScenario(scenarioName, dataset);
+            const origin = originOf(servers, server);
+            if (settings.warmupSeconds > 0 && run === 0) {
+              await runLoad(origin, scenario, connections, settings.warmupSeconds);
+            }
+            const sampler =
+              server === 'trellis' && connections >= 256
+                ? sampleCrowd(servers.trellis.metricsOrigin, scenarioName)
+                : undefined;
+            const pid = pidOf(servers, server);
+            const cpuBefore = processCpuMs(pid);
+            const point = await runLoad(origin, scenario, connections, settings.seconds);
+            const cpuAfter = processCpuMs(pid);
+            if (sampler) results.crowd.push(await sampler.stop());
+            const list = collected.get(server) ?? [];
+            list.push({
+              server,
+              scenario: scenarioName,
+              connections,
+              ...point,
+              cpuMsPerRequest:
+                cpuBefore !== undefined && cpuAfter !== undefined && point.total > 0
+                  ? (cpuAfter - cpuBefore) / point.total
+                  : undefined,
+              runs: 1,
+            });
+            collected.set(server, list);
+          }
+        }
+        for (const [server, list] of collected) {
+          const point = averagePoints(list);
+          results.points.push(point);
+          log(
+            `${scenarioName.padEnd(12)} ${server.padEnd(8)} c=${String(connections).padEnd(3)} ${Math.round(point.requestsPerSecond).toString().padStart(6)} req/s  p50 ${point.p50} ms  p99 ${point.p99} ms  errors ${point.errors}  cpu ${point.cpuMsPerRequest?.toFixed(2) ?? '?'} ms/req`,
+          );
+        }
+      }
+    }
+
+    log('counting SQL statements per request on the wire');
+    results.statements = await countStatements(url, options, dataset, settings.countedRequests);
+
+    const targets = checkTargets(results);
+    writeFileSync(path.join(options.resultsDir, 'latest.md'), renderMarkdown(results, targets));
+    writeFileSync(path.join(options.resultsDir, 'latest.svg'), renderChart(results));
+    writeFileSync(
+      path.join(options.resultsDir, 'latest.json'),
+      `${JSON.stringify(results, null, 2)}\n`,
+    );
+    return { results, targets };
+  } finally {
+    await Promise.allSettled(started.map((server) => server.stop()));
+    await withAdminClient(options.serverUrl, (client) =>
+      client.query(`drop database if exists "${name}" with (force)`),
+    );
+  }
+}
+
+async function startServers(
+  url: string,
+  options: BenchOptions,
+  started: Array<{ stop(): Promise<unknown> }>,
+): Promise<Servers> {
+  const trellis = await launchTrellis({
+    databaseUrl: url,
+    port: await findFreePort(),
+    metricsPort: await findFreePort(),
+    build: options.trellisBuild,
+    logFile: path.join(options.resultsDir, 'trellis.log'),
+    // BENCH_CPU_PROF=<folder>: Trellis writes a V8 CPU profile there when it stops (flame graph).
+    nodeFlags: process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+      : [],
+  });
+  started.push(trellis);
+  const references = new Map<ReferenceName, RunningReference>();
+  for (const reference of ['baseline', 'peer', 'ceiling'] as const) {
+    const running = await launchReference(reference, { databaseUrl: url });
+    started.push(running);
+    references.set(reference, running);
+  }
+  return { trellis, references };
+}
+
+function averagePoints(points: ResultPoint[]): ResultPoint {
+  const mean = (pick: (point: ResultPoint) => number) =>
+    points.reduce((sum, point) => sum + pick(point), 0) / points.length;
+  return {
+    ...points[0]!,
+    requestsPerSecond: mean((point) => point.requestsPerSecond),
+    p50: Math.round(mean((point) => point.p50) * 10) / 10,
+    p99: Math.round(mean((point) => point.p99) * 10) / 10,
+    max: Math.max(...points.map((point) => point.max)),
+    errors: points.reduce((sum, point) => sum + point.errors, 0),
+    total: points.reduce((sum, point) => sum + point.total, 0),
+    cpuMsPerRequest: points.every((point) => point.cpuMsPerRequest !== undefined)
+      ? mean((point) => point.cpuMsPerRequest!)
+      : undefined,
+    runs: points.length,
+  };
+}
+
+/** Polls Trellis's /metrics while it serves 256 connections: pool use and event-loop lag. */
+function sampleCrowd(metricsOrigin: string, scenario: string): { stop(): Promise<CrowdSample> } {
+  const used: number[] = [];
+  let pendingMax = 0;
+  let lagMax = 0;
+  let running = true;
+  const read = (text: string, pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 'NaN');
+  const loop = (async () => {
+    while (running) {
+      try {
+        const text = await (await fetch(`${metricsOrigin}/metrics`)).text();
+        const inUse = read(text, /^trellis_db_pool_connections\{state="used"\} (\S+)$/m);
+        if (Number.isFinite(inUse)) used.push(inUse);
+        pendingMax = Math.max(
+          pendingMax,
+          read(text, /^trellis_db_pool_pending_acquires (\S+)$/m) || 0,
+        );
+        lagMax = Math.max(
+          lagMax,
+          (read(text, /^nodejs_eventloop_lag_p99_seconds (\S+)$/m) || 0) * 1000,
+        );
+      } catch {
+        // A missed sample is not a result.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return {
+        scenario,
+        poolUsedMax: Math.max(0, ...used),
+        poolUsedMean: used.length ? used.reduce((a, b) => a + b, 0) / used.length : 0,
+        pendingAcquiresMax: pendingMax,
+        eventLoopLagP99MaxMs: lagMax,
+        samples: used.length,
+      };
+    },
+  };
+}
+
+/**
+ * Each server again, this time behind a wire-counting proxy: a few warm-up requests, then
+ * `requests` sequential ones per read scenario; statements, control statements and round trips
+ * per request, and Trellis's own Server-Timing count beside them.
+ */
+async function countStatements(
+  url: string,
+  options: BenchOptions,
+  dataset: Dataset,
+  requests: number,
+): Promise<StatementCount[]> {
+  const target = new URL(url);
+  const counter = await WireCounter.start(target.hostname, Number(target.port || 5432));
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(counter.port);
+  const counts: StatementCount[] = [];
+  const stoppable: Array<{ stop(): Promise<unknown> }> = [];
+  try {
+    const trellis = await launchTrellis({
+      databaseUrl: proxied.toString(),
+      port: await findFreePort(),
+      metricsPort: await findFreePort(),
+      build: options.trellisBuild,
+      logFile: path.join(options.resultsDir, 'trellis-counting.log'),
+    });
+    stoppable.push(trellis);
+    const servers: Array<['trellis' | ReferenceName, string]> = [['trellis', trellis.origin]];
+    for (const reference of ['baseline', 'peer'] as const) {
+      const running = await launchReference(reference, { databaseUrl: proxied.toString() });
+      stoppable.push(running);
+      servers.push([reference, running.origin]);
+    }
+    for (const [server, origin] of servers) {
+      const scenarios: ScenarioName[] =
+        server === 'trellis'
+          ? ['auth.me', 'tasks.get', 'tasks.list', 'tasks.create']
+          : REFERENCE_SCENARIOS[server];
+      for (const scenarioName of scenarios) {
+        const scenario = buildScenario(scenarioName, dataset);
+        const send = async () => {
+          const spec = scenario.next();
+          const response = await fetch(`${origin}${spec.path}`, {
+            method: spec.method,
+            headers: spec.headers,
+            ...(spec.body ? { body: spec.body } : {}),
+          });
+          await response.arrayBuffer();
+          if (!response.ok)
+            throw new Error(`${server} ${scenarioName} answered ${response.status}`);
+          return Number(
+            /desc="(\d+) queries"/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? 'NaN',
+          );
+        };
+        for (let warm = 0; warm < 3; warm += 1) await send();
+        counter.reset();
+        let timed = 0;
+        for (let index = 0; index < requests; index += 1) timed += await send();
+        counts.push({
+          server,
+          scenario: scenarioName,
+          statements: counter.counts.statements / requests,
+          control: counter.counts.control / requests,
+          roundTrips: counter.counts.roundTrips / requests,
+          ...(server === 'trellis' ? { serverTiming: timed / requests } : {}),
+        });
+      }
+    }
+  } finally {
+    await Promise.allSettled(stoppable.map((server) => server.stop()));
+    await counter.stop();
+  }
+  return counts;
+}
+
+/** The command line: `pnpm bench [--quick | --growth]`. */
+async function main(): Promise<void> {
+  const args = process.argv.slice(2).filter((arg) => arg !== '--');
+  const unknown = args.filter((arg) => !['--quick', '--growth'].includes(arg));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `unknown option ${unknown.join(' ')}: use pnpm bench [--quick | --growth]\n`,
+    );
+    process.exit(2);
+  }
+  const resultsDir = fileURLToPath(new URL('../../results/', import.meta.url));
+  if (args.includes('--growth')) {
+    // The growth study (1M against 20k tasks) is its own program: bench/src/growth/run.ts.
+    const growth = spawn(
+      process.execPath,
+      [
+        '--import',
+        import.meta.resolve('tsx'),
+        '--conditions=development',
+        fileURLToPath(new URL('../growth/run.ts', import.meta.url)),
+      ],
+      { stdio: 'inherit' },
+    );
+    const [code] = (await once(growth, 'exit')) as [number | null];
+    process.exit(code ?? 1);
+  }
+  const server = await benchServer();
+  try {
+    const { targets } = await runBench({
+      mode: args.includes('--quick') ? 'quick' : 'full',
+      serverUrl: server.serverUrl,
+      trellisBuild: 'dist',
+      resultsDir,
+    });
+    process.stdout.write(`\n${renderTargetsTable(targets)}\nResults: bench/results/latest.md\n`);
+    process.exitCode = targets.some((target) => target.met === false) ? 1 : 0;
+  } finally {
+    await server.stop();
+  }
+}
+
+function renderTargetsTable(targets: TargetCheck[]): string {
+  return targets
+    .map(
+      (target) =>
+        `${target.met === true ? 'met    ' : target.met === false ? 'MISSED ' : 'n/a    '} ${target.target}: ${target.measured}`,
+    )
+    .join('\n');
+}
+
+/** BENCH_DATABASE_URL (a server to create the bench database on), or the embedded server. */
+async function benchServer(): Promise<{ serverUrl: string; stop(): Promise<void> }> {
+  if (process.env.BENCH_DATABASE_URL) {
+    return { serverUrl: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
+  }
+  const { dataDirectory, startEmbeddedServer } = await import('@trellis/db/embedded');
+  const server = await startEmbeddedServer({ dataDir: path.join(dataDirectory(), 'bench') });
+  return { serverUrl: server.url, stop: () => server.stop() };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `pnpm bench failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}
