@@ -47,6 +47,8 @@ const apiConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest accepted request body; tRPC batches of big task descriptions stay well below. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
+  /** Largest body of a call (or batch) naming only procedures with small inputs (not tasks.create/update, comments.add). */
+  SMALL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).default(16_384),
   /** Most calls accepted in one batched HTTP request. */
   MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
   /** Deadline of one procedure's transaction; past it the work is rolled back and its connection freed. */

@@ -11,6 +11,7 @@ import type { ApiConfig } from '../config';
 import { scheduleCredentialPurge } from '../maintenance/credential-purge';
 import { registerAdmission } from './admission';
 import { registerHealthRoutes } from './health-routes';
+import { registerInputLimits } from './input-limits';
 import { LoadShedder } from './load-shedder';
 import { ApiMetrics } from './metrics';
 import { Readiness } from './readiness';
@@ -85,6 +86,7 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
     if (readiness.shuttingDown) reply.header('connection', 'close');
   });
 
+  registerInputLimits(app, config);
   registerRequestLog(app, metrics);
   registerHealthRoutes(app, db, readiness);
 

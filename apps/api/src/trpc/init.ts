@@ -2,6 +2,7 @@ import { InvalidInputError } from '@trellis/kernel';
 import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import type { Context } from './context';
+import { inputTransformer } from './input-transformer';
 
 export interface FieldIssue {
   path: Array<string | number>;
@@ -54,7 +55,8 @@ const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
-    transformer: superjson,
+    // Inputs accept only the superjson types our procedures use; outputs are plain superjson.
+    transformer: { input: inputTransformer, output: superjson },
     // Stacks never reach clients; the log keeps them (see onError in the HTTP server).
     isDev: false,
     errorFormatter({ shape, error }) {

@@ -1,0 +1,109 @@
+import { Transform } from 'node:stream';
+import { errorCodes, type FastifyInstance } from 'fastify';
+import type { ApiConfig } from '../config';
+import { trpcErrorBody } from './trpc-error-response';
+
+/**
+ * The procedures whose input can be large (task descriptions up to 20,000 characters, comments up
+ * to 10,000). Every other procedure takes a few ids and short strings, so its body is held to
+ * SMALL_BODY_LIMIT_BYTES: a hostile body for auth.signIn costs what a normal one does. A new
+ * procedure with a large input must be listed here (its tests would get 413 otherwise).
+ */
+export const LARGE_INPUT_PROCEDURES: ReadonlySet<string> = new Set([
+  'tasks.create',
+  'tasks.update',
+  'comments.add',
+]);
+
+/**
+ * Deepest nesting of arrays and objects accepted in a tRPC input, before it is parsed: a batch
+ * envelope, superjson's `{ json, meta }` and our inputs nest at most 6 levels.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** The body limit of a /trpc POST: BODY_LIMIT_BYTES only if the batch names a large-input procedure. */
+function bodyLimitFor(url: string, config: ApiConfig): number {
+  const end = url.indexOf('?');
+  const procedures = url.slice('/trpc/'.length, end === -1 ? undefined : end).split(',');
+  return procedures.some((procedure) => LARGE_INPUT_PROCEDURES.has(procedure))
+    ? config.BODY_LIMIT_BYTES
+    : Math.min(config.SMALL_BODY_LIMIT_BYTES, config.BODY_LIMIT_BYTES);
+}
+
+/**
+ * How deeply `text` (JSON) nests arrays and objects, scanning no further than `limit` + 1: a
+ * linear pass over the characters, far cheaper than parsing, so a hostile body is refused
+ * before JSON.parse and superjson walk it.
+ */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 92 /* \ */) index += 1;
+      else if (code === 34 /* " */) inString = false;
+    } else if (code === 34) {
+      inString = true;
+    } else if (code === 91 /* [ */ || code === 123 /* { */) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (code === 93 /* ] */ || code === 125 /* } */) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
+/** A body stream that fails with 413 once more than `limit` bytes have passed (chunked bodies). */
+function capped(limit: number): Transform {
+  let received = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      if (received > limit) done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      else done(null, chunk);
+    },
+  });
+}
+
+/**
+ * Bounds a /trpc input before anything parses or transforms it: the body size by procedure
+ * (preParsing: the declared Content-Length is checked at once, a chunked body is counted as it
+ * arrives) and the nesting depth of the body or of a GET's `input` (preHandler, before the tRPC
+ * adapter's JSON.parse). superjson's types are restricted in trpc/input-transformer.ts.
+ */
+export function registerInputLimits(app: FastifyInstance, config: ApiConfig): void {
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    if (!request.url.startsWith('/trpc/')) return payload;
+    const limit = bodyLimitFor(request.url, config);
+    if (limit >= config.BODY_LIMIT_BYTES) return payload;
+    const declared = request.headers['content-length'];
+    if (declared !== undefined) {
+      if (Number(declared) > limit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+      return payload; // Fastify stops reading at the declared length
+    }
+    return payload.pipe(capped(limit));
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.url.startsWith('/trpc/')) return;
+    const text =
+      typeof request.body === 'string'
+        ? request.body
+        : (request.query as Record<string, unknown> | undefined)?.input;
+    if (typeof text === 'string' && jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      return reply
+        .code(400)
+        .send(
+          trpcErrorBody(
+            request.url,
+            'BAD_REQUEST',
+            400,
+            `The input nests deeper than ${MAX_JSON_DEPTH} levels`,
+            config.MAX_BATCH_SIZE,
+          ),
+        );
+    }
+  });
+}
