@@ -1,11 +1,11 @@
-import { createDatabase, Migrator, readDatabaseConfig, type Database } from '@trellis/db';
+import { createDatabase, readDatabaseConfig, type Database } from '@trellis/db';
 import type { FastifyInstance } from 'fastify';
 import { readApiConfig, type ApiConfig } from './config';
+import { migrateDatabase } from './database/migrate-database';
 import { resolveDatabaseUrl } from './database/resolve-database-url';
 import { buildServer } from './http/build-server';
 import { installGracefulShutdown } from './http/graceful-shutdown';
 import { createLogger } from './logging';
-import { allMigrations } from './migrations';
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -30,7 +30,8 @@ export async function startApi(
   const { app, readiness, metricsApp } = await buildServer({ config, db, log });
 
   if (config.MIGRATE_ON_START) {
-    const applied = await new Migrator(db, allMigrations).latest();
+    // As the migration role (DATABASE_MIGRATION_URL), on a connection of its own.
+    const applied = await migrateDatabase(database, databaseConfig, { logger: log });
     if (applied.length > 0) app.log.info({ applied }, `applied ${applied.length} migration(s)`);
   }
   await options.beforeListen?.({ app, db, config });

@@ -11,7 +11,7 @@ describe('a failure halfway through a mutation leaves no trace', () => {
     await c.tasks.create.mutate({ projectId: world.project.id, title: 'first' });
 
     // The fault: the activity insert of this one task fails, after the task row was inserted.
-    await api.db.knex.raw(`
+    await api.database.openAsOwner().knex.raw(`
       create function fail_on_doomed_task() returns trigger language plpgsql as $$
       begin
         if new.kind = 'task.created' and new.data->>'title' = 'doomed' then

@@ -105,7 +105,7 @@ describe('request limits', () => {
 
   it('a procedure running past REQUEST_TIMEOUT_MS is rolled back, its connection freed, and the client gets TIMEOUT', async () => {
     const world = await createWorld(api, 'SLOW');
-    const admin = api.database.open();
+    const admin = api.database.openAsOwner(); // SHARE locks need more than the runtime role's rights
     let release!: () => void;
     let locked!: () => void;
     const isLocked = new Promise<void>((resolve) => (locked = resolve));

@@ -109,7 +109,7 @@ describe('structured logs', () => {
     // An internal error in a request that carries a token is logged with its cause.
     const world = await createWorld(api, 'LOG');
     const restoreTasks = await failInsertsInto(
-      api.db,
+      api.database.openAsOwner(),
       'tasks',
       'injected failure for the log test',
     );
@@ -124,7 +124,11 @@ describe('structured logs', () => {
 
     // A sign-up whose users insert fails: the error's SQL is logged, its values (the hash) are not.
     const lostPassword = 'Pa55word-of-a-failed-sign-up';
-    const restoreUsers = await failInsertsInto(api.db, 'users', 'injected sign-up failure');
+    const restoreUsers = await failInsertsInto(
+      api.database.openAsOwner(),
+      'users',
+      'injected sign-up failure',
+    );
     try {
       expect(
         await codeOf(

@@ -49,7 +49,7 @@ describe('security headers and error bodies', () => {
   it('an internal error answers 500 "Internal server error" with no stack, SQL or cause', async () => {
     const world = await createWorld(api, 'ERR');
     const restore = await failInsertsInto(
-      api.db,
+      api.database.openAsOwner(),
       'tasks',
       'injected failure: select secret from vault',
     );

@@ -42,7 +42,7 @@ describe('graceful shutdown', () => {
     await client.auth.me.query();
 
     // Hold the create in flight: its activity insert waits behind this lock.
-    const admin = api.database.open();
+    const admin = api.database.openAsOwner();
     let release!: () => void;
     let locked!: () => void;
     const isLocked = new Promise<void>((resolve) => (locked = resolve));

@@ -18,7 +18,12 @@ const database = useTestDatabase();
  */
 describe('output validation', () => {
   it('fails the call and rolls its transaction back when the output does not match the schema', async () => {
-    await database.db.knex.raw('create table output_probe (id int)');
+    // A table of the test's own: created by the owner, writable by the runtime role it runs as.
+    const owner = database.openAsOwner();
+    await owner.knex.raw('create table output_probe (id int)');
+    await owner.knex.raw('grant select, insert on output_probe to ??', [
+      decodeURIComponent(new URL(database.url).username),
+    ]);
     const probe = router({
       write: publicProcedure
         .output(z.object({ id: z.string(), name: z.string() }))

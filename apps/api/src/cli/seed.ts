@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { createDatabase, Migrator, readDatabaseConfig } from '@trellis/db';
+import { createDatabase, readDatabaseConfig } from '@trellis/db';
+import { migrateDatabase } from '../database/migrate-database';
 import { resolveDatabaseUrl } from '../database/resolve-database-url';
-import { allMigrations } from '../migrations';
 import { seedDemo } from '../seed/seed-demo';
 import { printDemoInstructions } from '../seed/demo-instructions';
 
@@ -14,9 +14,10 @@ if (!Number.isInteger(tasks) || tasks < 0) {
 }
 
 const database = await resolveDatabaseUrl();
-const db = createDatabase(readDatabaseConfig(process.env, { url: database.url }));
+const settings = readDatabaseConfig(process.env, { url: database.url });
+const db = createDatabase(settings);
 try {
-  await new Migrator(db, allMigrations).latest();
+  await migrateDatabase(database, settings);
   const started = Date.now();
   const result = await seedDemo(db, {
     tasks,

@@ -1,7 +1,7 @@
 export { startTestServer } from './test-server';
 export { migratedTestServer } from './global-setup';
 export type { ProvidingProject } from './global-setup';
-export type { TestServer, TestServerInfo } from './test-server';
+export type { TestRuntimeRole, TestServer, TestServerInfo } from './test-server';
 export { useTestDatabase, assertNoConnectionsInUse } from './test-database';
 export type { TestDatabase } from './test-database';
 export { withAdminClient, databaseUrl } from './admin';

@@ -4,12 +4,20 @@ import { createDatabase, type Database } from '../database';
 import { databaseUrl, quoteIdentifier, uniqueDatabaseName, withAdminClient } from './admin';
 
 export interface TestDatabase {
-  /** URL of this test file's own database (a copy of the migrated template). */
+  /**
+   * URL of this test file's own database (a copy of the migrated template), as the server's
+   * runtime role when the global setup has one (least privilege: no DDL, activity append-only),
+   * otherwise as the admin role.
+   */
   readonly url: string;
-  /** A database layer on it, closed after the file's tests. */
+  /** The same database as the role that owns its tables (the admin role), for fixtures that need DDL. */
+  readonly ownerUrl: string;
+  /** A database layer on `url`, closed after the file's tests. */
   readonly db: Database;
-  /** Another layer on the same database with other settings (pool size, timeouts); also closed. */
+  /** Another layer on `url` with other settings (pool size, timeouts); also closed. */
   open(config?: Partial<DatabaseConfigInput>): Database;
+  /** A layer on `ownerUrl` (creating triggers, locking tables, tables of a test's own); also closed. */
+  openAsOwner(config?: Partial<DatabaseConfigInput>): Database;
 }
 
 /** Fails when a layer still lends a connection: the leak check every test file ends with. */
@@ -22,6 +30,13 @@ export function assertNoConnectionsInUse(db: Database): void {
   }
 }
 
+function asRole(url: string, role: { name: string; password: string }): string {
+  const parsed = new URL(url);
+  parsed.username = role.name;
+  parsed.password = role.password;
+  return parsed.toString();
+}
+
 /**
  * Gives the calling test file an isolated, migrated database: created from the template
  * before its tests, dropped after them. Teardown asserts that no connection is left in use.
@@ -29,21 +44,24 @@ export function assertNoConnectionsInUse(db: Database): void {
 export function useTestDatabase(config: Partial<DatabaseConfigInput> = {}): TestDatabase {
   const layers: Database[] = [];
   let url: string | undefined;
+  let ownerUrl: string | undefined;
   let main: Database | undefined;
-  const { adminUrl, template } = inject('trellisTestServer');
+  const { adminUrl, template, runtimeRole } = inject('trellisTestServer');
   const name = uniqueDatabaseName('trellis_t');
 
-  const open = (overrides: Partial<DatabaseConfigInput> = {}): Database => {
-    if (!url) throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
+  const openOn = (target: string | undefined, overrides: Partial<DatabaseConfigInput>) => {
+    if (!target)
+      throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
     const db = createDatabase({
       ...config,
       ...overrides,
       pool: { ...config.pool, ...overrides.pool },
-      url,
+      url: target,
     });
     layers.push(db);
     return db;
   };
+  const open = (overrides: Partial<DatabaseConfigInput> = {}): Database => openOn(url, overrides);
 
   beforeAll(async () => {
     await withAdminClient(adminUrl, (client) =>
@@ -51,7 +69,8 @@ export function useTestDatabase(config: Partial<DatabaseConfigInput> = {}): Test
         `create database ${quoteIdentifier(name)} template ${quoteIdentifier(template)}`,
       ),
     );
-    url = databaseUrl(adminUrl, name);
+    ownerUrl = databaseUrl(adminUrl, name);
+    url = runtimeRole ? asRole(ownerUrl, runtimeRole) : ownerUrl;
     main = open();
   });
 
@@ -72,11 +91,17 @@ export function useTestDatabase(config: Partial<DatabaseConfigInput> = {}): Test
         throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
       return url;
     },
+    get ownerUrl() {
+      if (!ownerUrl)
+        throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
+      return ownerUrl;
+    },
     get db() {
       if (!main)
         throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
       return main;
     },
     open,
+    openAsOwner: (overrides: Partial<DatabaseConfigInput> = {}) => openOn(ownerUrl, overrides),
   };
 }

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { Knex } from 'knex';
+import type pg from 'pg';
 import { createDatabase } from '../database';
 import {
   startEmbeddedServer,
@@ -23,6 +25,36 @@ export interface TestServerInfo {
   adminUrl: string;
   /** A migrated database that each test file copies. */
   template: string;
+  /** With a runtime role, test files connect as it by default (see useTestDatabase). */
+  runtimeRole?: { name: string; password: string };
+}
+
+/**
+ * A least-privilege role for the tests' connections: created on the server once (roles are
+ * server-wide, so it is kept for later runs and shared by concurrent ones), then given its
+ * rights on the migrated template by `grant` (the application's own grants step); every test
+ * database copied from the template carries those rights.
+ */
+export interface TestRuntimeRole {
+  name: string;
+  password: string;
+  grant(knex: Knex, role: string): Promise<void>;
+}
+
+// duplicate_object, and unique_violation when two runs create the role at the same moment.
+const ROLE_EXISTS = new Set(['42710', '23505']);
+
+async function ensureRole(client: pg.Client, role: TestRuntimeRole): Promise<void> {
+  const { rows } = await client.query('select 1 from pg_roles where rolname = $1', [role.name]);
+  if (rows.length > 0) return;
+  try {
+    // CREATE ROLE takes no bind parameters: name and password are the test setup's constants.
+    await client.query(
+      `create role ${quoteIdentifier(role.name)} login password '${role.password.replace(/'/g, "''")}'`,
+    );
+  } catch (error) {
+    if (!ROLE_EXISTS.has((error as { code?: string }).code ?? '')) throw error;
+  }
 }
 
 declare module 'vitest' {
@@ -41,6 +73,7 @@ export interface TestServer extends TestServerInfo {
  */
 export async function startTestServer(options: {
   migrations: readonly Migration[];
+  runtimeRole?: TestRuntimeRole;
 }): Promise<TestServer> {
   let embedded: EmbeddedServer | undefined;
   let adminUrl = process.env.DATABASE_URL;
@@ -64,6 +97,13 @@ export async function startTestServer(options: {
     const db = createDatabase({ url: databaseUrl(adminUrl, template), pool: { max: 2 } });
     try {
       await new Migrator(db, options.migrations).latest();
+      if (options.runtimeRole) {
+        const role = options.runtimeRole;
+        await withAdminClient(adminUrl, (client) => ensureRole(client, role));
+        // PostgreSQL 15 lets only the database owner create in `public`; older ones, everyone.
+        await db.knex.raw('revoke create on schema public from public');
+        await role.grant(db.knex, role.name);
+      }
     } finally {
       await db.close();
     }
@@ -73,9 +113,13 @@ export async function startTestServer(options: {
   }
 
   const serverUrl = adminUrl;
+  const runtimeRole = options.runtimeRole;
   return {
     adminUrl: serverUrl,
     template,
+    ...(runtimeRole
+      ? { runtimeRole: { name: runtimeRole.name, password: runtimeRole.password } }
+      : {}),
     async stop() {
       try {
         await withAdminClient(serverUrl, (client) =>

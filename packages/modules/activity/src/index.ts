@@ -5,3 +5,4 @@ export { activityEntrySchema, listActivityInput } from './schemas';
 export { recordActivities, recordActivity } from './services/record-activity';
 export type { ActivityRecord } from './services/record-activity';
 export { listActivity } from './services/list-activity';
+export { APPEND_ONLY_TABLES } from './runtime-privileges';
