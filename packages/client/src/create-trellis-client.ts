@@ -1,0 +1,67 @@
+import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import superjson from 'superjson';
+import type { AppRouter } from './app-router.generated';
+import { apiOnlyFetch } from './non-api-response-error';
+import { safeRetryLink, type RetryOptions } from './safe-retry-link';
+
+/** A bearer token, or a function that gives the current one (read before every request). */
+export type TokenSource = string | (() => string | undefined | Promise<string | undefined>);
+
+export interface TrellisClientOptions {
+  /** The API's tRPC endpoint, e.g. `http://127.0.0.1:3000/trpc`. */
+  url: string;
+  /** Sent as `Authorization: Bearer <token>` on every call; omit for signUp/signIn. */
+  token?: TokenSource;
+  /** A fetch implementation (tests, proxies, older runtimes); the global fetch otherwise. */
+  fetch?: typeof globalThis.fetch;
+  /** Extra headers for every request (the token's `authorization` wins over one here). */
+  headers?: Record<string, string>;
+  /** Retrying of queries on network errors and 503 (see RetryOptions); `false` turns it off. */
+  retry?: RetryOptions | false;
+}
+
+export type TrellisClient = TRPCClient<AppRouter>;
+
+/**
+ * Longest GET URL a batch of queries may make before it is split into several requests: 2083
+ * characters is what every browser, proxy and CDN in use accepts (Internet Explorer's limit,
+ * the lowest of them); queries carry their input in the URL.
+ */
+export const MAX_URL_LENGTH = 2083;
+
+/** Calls per HTTP request, at most: the API's MAX_BATCH_SIZE default (50). */
+export const MAX_BATCH_ITEMS = 50;
+
+/**
+ * A typed client of the Trellis API.
+ *
+ * Transport: `httpBatchLink` (calls made in the same tick travel in one request), not the
+ * streaming batch link. The streaming link answers with status 200 and headers before any
+ * call has finished, so each call's HTTP status and the API's `Retry-After` (load shedding,
+ * throttling) would be lost; the API answers in well under a second, so streaming would gain
+ * little and cost the safe-retry rules (503 only) and proxy compatibility (buffering).
+ *
+ * Every failure is a TrellisError (code, HTTP status, message, field issues); queries retry on
+ * network errors and 503, mutations never retry.
+ */
+export function createTrellisClient(options: TrellisClientOptions): TrellisClient {
+  const { url, token, headers = {}, retry = {} } = options;
+  const fetchImpl = apiOnlyFetch(options.fetch);
+  return createTRPCClient<AppRouter>({
+    links: [
+      safeRetryLink(retry === false ? { retries: 0 } : retry),
+      httpBatchLink({
+        url,
+        transformer: superjson,
+        maxURLLength: MAX_URL_LENGTH,
+        maxItems: MAX_BATCH_ITEMS,
+        async headers() {
+          const current = typeof token === 'function' ? await token() : token;
+          return current ? { ...headers, authorization: `Bearer ${current}` } : { ...headers };
+        },
+        // httpBatchLink declares its own fetch type (no DOM lib); the calls are the same.
+        fetch: (input, init) => fetchImpl(input as never, init as never),
+      }),
+    ],
+  });
+}
