@@ -14,7 +14,7 @@ import type { Knex } from 'knex';
 
 /** The `pg` client knex's pool lends. Only its public `pg` surface is used. */
 export interface PooledConnection {
-  query(text: string): Promise<unknown>;
+  query(text: string, values?: readonly unknown[]): Promise<unknown>;
   /** PostgreSQL backend process id, for pg_cancel_backend. */
   readonly processID: number | null;
   end(): Promise<void>;

@@ -96,3 +96,28 @@ describe('query counting', () => {
     expect(request.count).toBe(4);
   });
 });
+
+describe('session.query (a statement sent without a query builder)', () => {
+  it('returns rows, takes $n parameters, is counted like every query and refused after the end', async () => {
+    const { result, queries } = await countQueries(() =>
+      test.db.read(async (session) => {
+        const rows = await session.query<{ doubled: number }>(
+          'select $1::int * 2 as doubled',
+          [21],
+        );
+        return { rows, session };
+      }),
+    );
+    expect(result.rows).toEqual([{ doubled: 42 }]);
+    expect(queries).toBe(1);
+    await expect(result.session.query('select 1')).rejects.toThrow(
+      /used after its transaction ended/,
+    );
+  });
+
+  it('runs inside the transaction: a read-only session refuses a write', async () => {
+    await expect(
+      test.db.read((session) => session.query("insert into authors (name) values ('nope')")),
+    ).rejects.toThrow(/read-only transaction/);
+  });
+});

@@ -1,7 +1,14 @@
 import type { Session } from '@trellis/db';
 import { hashToken, isPlausibleToken } from '../credentials/auth-token';
-import { UserModel } from '../models/user-model';
-import { USER_COLUMNS, toUser, type User } from '../user';
+import { toUser, type User } from '../user';
+
+// Every request runs this: one statement, sent without a query builder (see Session.query).
+const USER_BY_TOKEN_SQL = `
+  select users.id, users.email, users.name
+  from auth_tokens as token
+  join users on users.id = token.user_id
+  where token.token_hash = $1 and token.revoked_at is null and token.expires_at > now()
+  limit 1`;
 
 /**
  * The user a bearer token belongs to, or null when the token is unknown, expired or revoked.
@@ -9,12 +16,6 @@ import { USER_COLUMNS, toUser, type User } from '../user';
  */
 export async function authenticate(session: Session, token: string): Promise<User | null> {
   if (!isPlausibleToken(token)) return null;
-  const user = await UserModel.query(session)
-    .select(...USER_COLUMNS)
-    .join('auth_tokens as token', 'token.user_id', 'users.id')
-    .where('token.token_hash', hashToken(token))
-    .whereNull('token.revoked_at')
-    .where('token.expires_at', '>', session.knex.fn.now())
-    .first();
-  return user ? toUser(user) : null;
+  const [row] = await session.query<User>(USER_BY_TOKEN_SQL, [hashToken(token)]);
+  return row ? toUser(row) : null;
 }
