@@ -24,6 +24,8 @@ export interface LaunchOptions {
   readyTimeoutMs?: number;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
+  /** The node binary (default: the one running this process), e.g. Node 24's for the bench. */
+  node?: string;
 }
 
 const READY = /^listening (http:\/\/\S+)$/;
@@ -37,7 +39,7 @@ export async function launchReference(
   options: LaunchOptions,
 ): Promise<RunningReference> {
   const child = spawn(
-    process.execPath,
+    options.node ?? process.execPath,
     [...(options.nodeFlags ?? []), '--import', TSX_LOADER, references[name].script],
     {
       env: {

@@ -26,7 +26,11 @@ function ratioCell(point: ResultPoint, results: BenchResults): string {
 }
 
 /** bench/results/latest.md: the machine, the dataset, every point, statements, targets. */
-export function renderMarkdown(results: BenchResults, targets: TargetCheck[]): string {
+export function renderMarkdown(
+  results: BenchResults,
+  targets: TargetCheck[],
+  chartFile = 'latest.svg',
+): string {
   const lines: string[] = [];
   const { machine, dataset } = results;
   lines.push(`# Benchmark results (${results.mode} run, ${results.startedAt})`, '');
@@ -92,7 +96,7 @@ export function renderMarkdown(results: BenchResults, targets: TargetCheck[]): s
       );
     }
   }
-  lines.push('', '![throughput against concurrency](latest.svg)', '');
+  lines.push('', `![throughput against concurrency](${chartFile})`, '');
   return lines.join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -77,6 +77,8 @@ export interface BenchOptions {
   serverUrl: string;
   trellisBuild: 'dist' | 'source';
   resultsDir: string;
+  /** The node binary every server runs on (default: this one); BENCH_NODE on the command line. */
+  node?: string;
   log?: (line: string) => void;
 }
 
@@ -137,7 +139,7 @@ export async function runBench(
         cpus: os.cpus()[0]?.model ?? 'unknown CPU',
         cores: os.cpus().length,
         memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        node: process.versions.node,
+        node: nodeVersion(options.node),
         postgres: `PostgreSQL ${postgres}`,
         platform: `${os.type()} ${os.release()}`,
       },
@@ -237,6 +239,7 @@ async function startServers(
     port: await findFreePort(),
     metricsPort: await findFreePort(),
     build: options.trellisBuild,
+    node: options.node,
     logFile: path.join(options.resultsDir, 'trellis.log'),
     // BENCH_CPU_PROF=<folder>: Trellis writes a V8 CPU profile there when it stops (flame graph).
     nodeFlags: process.env.BENCH_CPU_PROF
@@ -246,11 +249,16 @@ async function startServers(
   started.push(trellis);
   const references = new Map<ReferenceName, RunningReference>();
   for (const reference of ['baseline', 'peer', 'ceiling'] as const) {
-    const running = await launchReference(reference, { databaseUrl: url });
+    const running = await launchReference(reference, { databaseUrl: url, node: options.node });
     started.push(running);
     references.set(reference, running);
   }
   return { trellis, references };
+}
+
+function nodeVersion(node: string | undefined): string {
+  if (!node) return process.versions.node;
+  return execFileSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
 }
 
 function averagePoints(points: ResultPoint[]): ResultPoint {
@@ -338,12 +346,16 @@ async function countStatements(
       port: await findFreePort(),
       metricsPort: await findFreePort(),
       build: options.trellisBuild,
+      node: options.node,
       logFile: path.join(options.resultsDir, 'trellis-counting.log'),
     });
     stoppable.push(trellis);
     const servers: Array<['trellis' | ReferenceName, string]> = [['trellis', trellis.origin]];
     for (const reference of ['baseline', 'peer'] as const) {
-      const running = await launchReference(reference, { databaseUrl: proxied.toString() });
+      const running = await launchReference(reference, {
+        databaseUrl: proxied.toString(),
+        node: options.node,
+      });
       stoppable.push(running);
       servers.push([reference, running.origin]);
     }
@@ -421,9 +433,10 @@ async function main(): Promise<void> {
       mode: args.includes('--quick') ? 'quick' : 'full',
       serverUrl: server.serverUrl,
       trellisBuild: 'dist',
+      ...(process.env.BENCH_NODE ? { node: process.env.BENCH_NODE } : {}),
       resultsDir,
     });
-    process.stdout.write(`\n${renderTargetsTable(targets)}\nResults: bench/results/latest.md\n`);
+    process.stdout.write(`\n${renderTargetsTable(targets)}\nResults: bench/results/\n`);
     process.exitCode = targets.some((target) => target.met === false) ? 1 : 0;
   } finally {
     await server.stop();

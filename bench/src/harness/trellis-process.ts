@@ -24,6 +24,8 @@ export interface TrellisLaunch {
   /** Where its log lines go (production writes one JSON line per request to stdout). */
   logFile: string;
   nodeFlags?: string[];
+  /** The node binary (default: the one running the harness). */
+  node?: string;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function launchTrellis(options: TrellisLaunch): Promise<RunningTrel
       ? startArguments()
       : ['--import', TSX_LOADER, '--conditions=development', 'src/main.ts'];
   const log = openSync(options.logFile, 'a');
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...args], {
+  const child = spawn(options.node ?? process.execPath, [...(options.nodeFlags ?? []), ...args], {
     cwd: API_DIR,
     env: {
       ...process.env,
