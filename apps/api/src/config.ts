@@ -98,6 +98,11 @@ export type ApiConfig = z.output<typeof apiConfigSchema>;
 
 export class ApiConfigError extends Error {
   override readonly name = 'ApiConfigError';
+  constructor(readonly issues: ReadonlyArray<{ key: string; message: string }>) {
+    super(
+      `Invalid API configuration:\n${issues.map((issue) => `  - ${issue.key}: ${issue.message}`).join('\n')}`,
+    );
+  }
 }
 
 export function readApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
@@ -107,6 +112,11 @@ export function readApiConfig(env: Record<string, string | undefined> = process.
   const result = apiConfigSchema.safeParse(present);
   if (result.success) return result.data;
   throw new ApiConfigError(
-    `Invalid API configuration:\n${result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`).join('\n')}`,
+    result.error.issues.map((issue) => {
+      const key = issue.path.join('.');
+      return issue.code === 'invalid_type'
+        ? { key, message: `must be a ${issue.expected}, got ${JSON.stringify(present[key])}` }
+        : { key, message: issue.message };
+    }),
   );
 }

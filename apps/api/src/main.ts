@@ -1,6 +1,4 @@
 import { startApi } from './start-api';
+import { runMain } from './startup/run-main';
 
-startApi().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+await runMain(() => startApi());

@@ -1,11 +1,13 @@
-import { createDatabase, readDatabaseConfig, type Database } from '@trellis/db';
+import { createDatabase, type Database } from '@trellis/db';
 import type { FastifyInstance } from 'fastify';
-import { readApiConfig, type ApiConfig } from './config';
+import type { ApiConfig } from './config';
 import { migrateDatabase } from './database/migrate-database';
 import { resolveDatabaseUrl } from './database/resolve-database-url';
 import { buildServer } from './http/build-server';
 import { installGracefulShutdown } from './http/graceful-shutdown';
 import { createLogger } from './logging';
+import { readSettings } from './startup/settings';
+import { startupDatabaseLogger } from './startup/startup-database-logger';
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -22,16 +24,21 @@ export interface RunningApi {
 export async function startApi(
   options: { beforeListen?: (api: Omit<RunningApi, 'address'>) => Promise<void> } = {},
 ): Promise<RunningApi> {
-  const config = readApiConfig();
-  const databaseConfig = readDatabaseConfig(process.env, { url: 'postgres://unset' });
+  const { api: config, database: databaseConfig } = readSettings();
   const database = await resolveDatabaseUrl();
   const log = createLogger(config);
-  const db = createDatabase({ ...databaseConfig, url: database.url }, { logger: log });
+  const databaseLog = startupDatabaseLogger(log);
+  const db = createDatabase(
+    { ...databaseConfig, url: database.url },
+    { logger: databaseLog.logger },
+  );
   const { app, readiness, metricsApp } = await buildServer({ config, db, log });
 
   if (config.MIGRATE_ON_START) {
     // As the migration role (DATABASE_MIGRATION_URL), on a connection of its own.
-    const applied = await migrateDatabase(database, databaseConfig, { logger: log });
+    const applied = await migrateDatabase(database, databaseConfig, {
+      logger: databaseLog.logger,
+    });
     if (applied.length > 0) app.log.info({ applied }, `applied ${applied.length} migration(s)`);
   }
   await options.beforeListen?.({ app, db, config });
@@ -57,6 +64,7 @@ export async function startApi(
       'metrics are not served: set METRICS_PORT (a listener of their own) or METRICS_TOKEN (the API port, with that bearer token)',
     );
   }
+  databaseLog.started();
   app.log.info(`Trellis API ready at ${address}/trpc (database: ${database.source})`);
   return { app, db, config, address };
 }

@@ -109,4 +109,22 @@ describe('graceful shutdown', () => {
     expect(exits).toEqual([0]);
     await expect(fetch(`${extra.origin}/healthz`)).rejects.toThrow();
   });
+
+  it('one Ctrl-C echoed by the runners (the same signal again at once) is one signal: exit 0, not 1', async () => {
+    const db = api.database.open();
+    const extra = await startServer(db, api.config);
+    const exits: number[] = [];
+    const shutdown = withoutSignalHandlers(() =>
+      installGracefulShutdown({
+        app: extra.server.app,
+        db,
+        readiness: extra.server.readiness,
+        graceMs: 10_000,
+        exit: (code) => void exits.push(code),
+      }),
+    );
+    // The terminal, pnpm and turbo each deliver the same SIGINT.
+    await Promise.all([shutdown('SIGINT'), shutdown('SIGINT'), shutdown('SIGINT')]);
+    expect(exits).toEqual([0]);
+  });
 });

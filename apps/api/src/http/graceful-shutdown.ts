@@ -17,18 +17,21 @@ export interface ShutdownTargets {
 /**
  * SIGTERM / SIGINT: mark not ready, stop accepting, let requests in flight finish up to the
  * grace deadline (then cut the connections still open), drain the pool, exit 0. A second
- * signal exits at once.
+ * signal exits at once (the same signal repeated within a second is one Ctrl-C echoed by the
+ * runners, and ignored).
  *
  * Install it before the server listens: it counts the requests being handled, so that the
  * drain ends when the last one is answered. Connections left then hold at most a request the
  * client never finished sending (an aborted upload, a slow client): closing the server would
  * otherwise wait for them until the grace deadline.
  */
+const ECHO_WINDOW_MS = 1_000;
+
 export function installGracefulShutdown(
   targets: ShutdownTargets,
 ): (signal: string) => Promise<void> {
   const exit = targets.exit ?? ((code: number) => process.exit(code));
-  let stopping = false;
+  let stopping: { signal: string; at: number } | undefined;
   let handling = 0;
   targets.app.server.on('request', (_request: unknown, response: ServerResponse) => {
     handling += 1;
@@ -37,11 +40,15 @@ export function installGracefulShutdown(
   const shutdown = async (signal: string) => {
     const { app } = targets;
     if (stopping) {
+      // One Ctrl-C reaches us several times: from the terminal (to the whole process group)
+      // and again from each runner in between (pnpm, turbo, tsx) forwarding it. The same signal
+      // within a second is that echo, not an operator asking twice.
+      if (signal === stopping.signal && Date.now() - stopping.at < ECHO_WINDOW_MS) return;
       app.log.warn({ signal }, 'second signal: exiting now');
       exit(1);
       return;
     }
-    stopping = true;
+    stopping = { signal, at: Date.now() };
     const deadline = Date.now() + targets.graceMs;
     app.log.info(
       { signal, graceMs: targets.graceMs },
