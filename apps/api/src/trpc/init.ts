@@ -1,8 +1,8 @@
 import { InvalidInputError } from '@trellis/kernel';
 import { initTRPC } from '@trpc/server';
-import superjson from 'superjson';
 import type { Context } from './context';
 import { inputTransformer } from './input-transformer';
+import { outputTransformer } from './output-transformer';
 
 export interface FieldIssue {
   path: Array<string | number>;
@@ -55,8 +55,9 @@ const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
-    // Inputs accept only the superjson types our procedures use; outputs are plain superjson.
-    transformer: { input: inputTransformer, output: superjson },
+    // Inputs accept only the superjson types our procedures use; outputs are written in
+    // superjson's format by a walk made for our plain data (output-transformer.ts).
+    transformer: { input: inputTransformer, output: outputTransformer },
     // Stacks never reach clients; the log keeps them (see onError in the HTTP server).
     isDev: false,
     errorFormatter({ shape, error }) {
