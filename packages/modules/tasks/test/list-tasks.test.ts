@@ -110,6 +110,43 @@ describe('listTasks', () => {
     expect(exact.nextCursor).toBeNull();
   });
 
+  it('pages through a search whether its matches are many or fewer than a page', async () => {
+    // A search reads its page one of two ways (task-page-query.ts): by walking the project
+    // when at least a page and one more match, else by fetching all its matches at once. The
+    // pages below cross from the first way to the second and must still join up exactly.
+    const project = await createProjectIn(test.db, world.owner, world.workspace, 'FIND');
+    for (let index = 1; index <= 9; index += 1) {
+      await createTaskAs(test.db, world.owner, {
+        projectId: project.id,
+        title: index % 2 === 1 ? `Needle ${index}` : `Hay ${index}`,
+        status: index <= 5 ? 'todo' : 'done',
+      });
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await list({ projectId: project.id, search: 'needle', limit: 2, cursor });
+      seen.push(...keys(page));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['FIND-9', 'FIND-7', 'FIND-5', 'FIND-3', 'FIND-1']);
+    expect(keys(await list({ projectId: project.id, search: 'needle', limit: 5 }))).toEqual(seen);
+    const few = await list({ projectId: project.id, search: 'needle', status: 'todo', limit: 2 });
+    expect(keys(few)).toEqual(['FIND-5', 'FIND-3']);
+    expect(
+      keys(
+        await list({
+          projectId: project.id,
+          search: 'needle',
+          status: 'todo',
+          limit: 2,
+          cursor: few.nextCursor,
+        }),
+      ),
+    ).toEqual(['FIND-1']);
+    expect(keys(await list({ projectId: project.id, search: 'thread' }))).toEqual([]);
+  });
+
   it('a malformed cursor is InvalidInputError on ["cursor"]', async () => {
     for (const cursor of ['not-a-cursor', 'bjow', '!!']) {
       const error = await list({ projectId: world.project.id, cursor }).then(

@@ -11,7 +11,7 @@ const test = useTestDatabase();
 
 describe('migrations', () => {
   it('roll back completely and apply again', async () => {
-    const owned = ['comments', 'task_labels', 'tasks'];
+    const owned = ['comments', 'task_labels', 'task_open_counts', 'tasks'];
     const all = [
       ...identityMigrations,
       ...activityMigrations,

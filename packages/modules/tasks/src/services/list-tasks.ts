@@ -3,9 +3,9 @@ import type { Actor } from '@trellis/kernel';
 import { getProjectForActor } from '@trellis/projects';
 import { raw } from 'objection';
 import type { z } from 'zod';
-import { TaskModel } from '../models/task-model';
 import { listTasksInput } from '../schemas';
 import { TaskCursor } from '../task-cursor';
+import { taskPageQuery } from '../task-page-query';
 import {
   TASK_LABELS_GRAPH,
   selectTaskWithUsers,
@@ -30,32 +30,24 @@ export async function listTasks(
   const before = input.cursor ? TaskCursor.decode(input.cursor) : undefined;
   const project = await getProjectForActor(session, actor, input.projectId, 'viewer');
 
-  const query = selectTaskWithUsers(TaskModel.query(session))
+  const filters = {
+    projectId: project.id,
+    before,
+    status: input.status,
+    assigneeId: input.assigneeId,
+    labelId: input.labelId,
+    search: input.search,
+  };
+  const query = selectTaskWithUsers(taskPageQuery(session, filters, input.limit + 1))
     .select(
       raw(
         '(select count(*)::int from comments where comments.task_id = tasks.id) as comment_count',
       ),
     )
-    .where('tasks.project_id', project.id)
     .orderBy('tasks.number', 'desc')
     .limit(input.limit + 1)
     .withGraphFetched(TASK_LABELS_GRAPH)
     .modifiers(taskGraphModifiers);
-  if (before !== undefined) void query.where('tasks.number', '<', before);
-  if (input.status) void query.where('tasks.status', input.status);
-  if (input.assigneeId === null) void query.whereNull('tasks.assignee_id');
-  else if (input.assigneeId) void query.where('tasks.assignee_id', input.assigneeId);
-  if (input.labelId) {
-    void query.whereRaw(
-      'exists (select 1 from task_labels where task_labels.task_id = tasks.id and task_labels.label_id = ?)',
-      [input.labelId],
-    );
-  }
-  if (input.search) {
-    void query.whereRaw("to_tsvector('simple', tasks.title) @@ plainto_tsquery('simple', ?)", [
-      input.search,
-    ]);
-  }
 
   const rows = (await query) as Array<TaskRow & { commentCount: number }>;
   const page = rows.slice(0, input.limit);
