@@ -39,6 +39,15 @@ export async function resolveDatabaseUrl(
     );
   }
   if (env.DATABASE_URL) {
+    for (const key of ['DATABASE_URL', 'DATABASE_MIGRATION_URL'] as const) {
+      const value = env[key];
+      // The value is never echoed: it may carry a password.
+      if (value && !URL.canParse(value)) {
+        throw new Error(
+          `${key} is not a URL: expected postgres://user:password@host:5432/database`,
+        );
+      }
+    }
     return {
       ...withRoles(env.DATABASE_URL, env.DATABASE_MIGRATION_URL || env.DATABASE_URL),
       source: 'DATABASE_URL',
