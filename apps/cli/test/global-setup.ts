@@ -1,0 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { allMigrations } from '@trellis/api';
+import { migratedTestServer } from '@trellis/db/testing';
+
+const startDatabase = migratedTestServer(allMigrations);
+
+/** Builds the binary the tests run (dist/trellis.js, as `pnpm build` makes it), then the database. */
+export default async function setup(project: Parameters<typeof startDatabase>[0]) {
+  const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  execFileSync('pnpm', ['run', '--silent', 'build'], { cwd: packageDir, stdio: 'pipe' });
+  return startDatabase(project);
+}
