@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import type { Database } from '@trellis/db';
 import Fastify, {
   LogController,
@@ -10,6 +9,7 @@ import Fastify, {
 import type { ApiConfig } from '../config';
 import { scheduleCredentialPurge } from '../maintenance/credential-purge';
 import { registerAdmission } from './admission';
+import { registerSecurityHeaders } from './security-headers';
 import { registerHealthRoutes } from './health-routes';
 import { registerInputLimits } from './input-limits';
 import { LoadShedder } from './load-shedder';
@@ -71,11 +71,7 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
   const purge = scheduleCredentialPurge(db, config, log);
   app.addHook('onClose', async () => purge.stop());
 
-  await app.register(helmet, {
-    // A JSON API: no content may be framed, scripted or sniffed.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  registerSecurityHeaders(app);
 
   registerAdmission(app, { config, shedder, metrics });
 
