@@ -1,12 +1,13 @@
 import type { Database } from '@trellis/db';
 import { purgeExpiredCredentials } from '@trellis/identity';
+import { purgeStaleInvitations } from '@trellis/workspaces';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiConfig } from '../config';
 
 /**
- * Deletes expired or revoked tokens and ended throttle windows every PURGE_INTERVAL_SECONDS, so
- * `auth_tokens` and `sign_in_failures` do not grow without bound. Every instance runs it; the
- * deletes are idempotent, batched, and a failure is logged and tried again next time. The timer
+ * Deletes expired or revoked tokens, ended throttle windows and long-answered invitations every
+ * PURGE_INTERVAL_SECONDS, so `auth_tokens`, `sign_in_failures` and `invitations` do not grow
+ * without bound. Every instance runs it; the deletes are idempotent, batched, and a failure is logged and tried again next time. The timer
  * does not keep the process alive; `stop()` ends it (the server's close does).
  */
 export function scheduleCredentialPurge(
@@ -22,10 +23,15 @@ export function scheduleCredentialPurge(
   const runOnce = async () => {
     try {
       const purged = await db.transaction(
-        (session) => purgeExpiredCredentials(session, { counterWindowSeconds }),
+        async (session) => ({
+          ...(await purgeExpiredCredentials(session, { counterWindowSeconds })),
+          // Answered or expired invitations, 30 days on (workspaces module).
+          invitations: await purgeStaleInvitations(session),
+        }),
         { timeoutMs: config.REQUEST_TIMEOUT_MS },
       );
-      if (purged.counters + purged.tokens > 0) log.info({ purged }, 'purged expired credentials');
+      if (purged.counters + purged.tokens + purged.invitations > 0)
+        log.info({ purged }, 'purged expired credentials');
     } catch (error) {
       log.warn({ err: error }, 'purging expired credentials failed; retrying at the next interval');
     }

@@ -45,6 +45,8 @@ export { removeMember } from './services/remove-member';
 export { leaveWorkspace } from './services/leave-workspace';
 export { setMemberRole } from './services/set-member-role';
 export { transferOwnership } from './services/transfer-ownership';
+export { purgeStaleInvitations } from './services/purge-stale-invitations';
+export type { InvitationPurgeOptions } from './services/purge-stale-invitations';
 export { requireRole } from './access/require-role';
 export { assertRole } from './access/assert-role';
 export { joinActorRole } from './access/join-actor-role';

@@ -18,6 +18,7 @@ import {
   invitationSchema,
   listReceivedInvitations,
   listWorkspaceInvitations,
+  purgeStaleInvitations,
   receivedInvitationSchema,
   revokeInvitation,
   workspaceInvitationSchema,
@@ -386,5 +387,39 @@ describe('listing and revoking a workspace’s invitations', () => {
       NotFoundError,
     );
     expect(await roleOf(workspaceId, invitee.id)).toBeUndefined();
+  });
+});
+
+describe('purgeStaleInvitations', () => {
+  it('deletes invitations answered or expired longer ago than kept, and nothing pending', async () => {
+    const workspaceId = await team();
+    const invite = (email: string) =>
+      tx((s) => inviteToWorkspace(s, owner, { workspaceId, email, role: 'viewer' }));
+    const [oldAnswer, oldExpiry, recentAnswer, pending] = [
+      await invite('old-answer@example.com'),
+      await invite('old-expiry@example.com'),
+      await invite('recent-answer@example.com'),
+      await invite('still-pending@example.com'),
+    ];
+    await tx((s) => revokeInvitation(s, owner, { id: oldAnswer.id }));
+    await tx((s) => revokeInvitation(s, owner, { id: recentAnswer.id }));
+    const ago = (days: number) => test.db.knex.raw(`now() - interval '${days} days'`);
+    await test.db
+      .knex('invitations')
+      .where({ id: oldAnswer.id })
+      .update({ answered_at: ago(31) });
+    await test.db
+      .knex('invitations')
+      .where({ id: oldExpiry.id })
+      .update({ expires_at: ago(31) });
+
+    const purged = await tx((s) => purgeStaleInvitations(s));
+    expect(purged).toBeGreaterThanOrEqual(2);
+    const left: string[] = await test.db
+      .knex('invitations')
+      .whereIn('id', [oldAnswer.id, oldExpiry.id, recentAnswer.id, pending.id])
+      .pluck('id');
+    expect(left.sort()).toEqual([recentAnswer.id, pending.id].sort());
+    expect(await tx((s) => purgeStaleInvitations(s))).toBe(0);
   });
 });
