@@ -37,7 +37,7 @@ export function buildProgram(): Command {
     );
   registerAuthCommands(program);
   const workspaces = registerWorkspaceCommands(program);
-  registerMemberCommands(workspaces);
+  registerMemberCommands(workspaces, program);
   registerProjectCommands(program);
   registerLabelCommands(program);
   registerTaskCommands(program);

@@ -1,10 +1,11 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createTrellisClient } from '@trellis/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useApiServer } from './api-server';
-import { newHome, runCli, type CliResult } from './run-cli';
+import { BINARY, newHome, runCli, type CliResult } from './run-cli';
 
 const api = useApiServer();
 const password = 'a long password';
@@ -200,6 +201,89 @@ describe('a session with the trellis binary against the real API', () => {
       4,
       /^No workspace "no-such-workspace"/,
     );
+  });
+});
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe('the password prompt on a real terminal', () => {
+  // script(1) (util-linux) runs the binary on a pseudo-terminal, as a person's shell would.
+  it.skipIf(!hasScript)('asks for email and password and does not echo the password', async () => {
+    const terminalHome = newHome();
+    const child = spawn(
+      'script',
+      ['-qfec', `${process.execPath} ${BINARY} login --url ${api.url}`, '/dev/null'],
+      { env: { PATH: process.env.PATH ?? '', XDG_CONFIG_HOME: terminalHome, TERM: 'dumb' } },
+    );
+    let screen = '';
+    const waitFor = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (screen.includes(text)) {
+            child.stdout.off('data', check);
+            resolve();
+          }
+        };
+        child.stdout.on('data', (chunk: Buffer) => {
+          screen += chunk.toString();
+        });
+        child.stdout.on('data', check);
+        check();
+      });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await waitFor('Email: ');
+    child.stdin.write(`${email}\r`);
+    await waitFor('Password: ');
+    child.stdin.write(`${password}\r`);
+    await waitFor('Signed in');
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    expect(screen).toContain(email);
+    expect(screen).not.toContain(password);
+    const file = path.join(terminalHome, 'trellis', 'config.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('membership: invitations, roles, leaving', () => {
+  it('the owner invites, the invited person accepts, roles change, a viewer may not write (3)', async () => {
+    const guestHome = newHome();
+    const guestEmail = `guest-${randomUUID().slice(0, 8)}@example.com`;
+    await createTrellisClient({ url: api.url }).auth.signUp.mutate({
+      email: guestEmail,
+      password,
+      name: 'Grace Guest',
+    });
+    const guest = (...args: string[]) => runCli(guestHome, args);
+    await runCli(
+      guestHome,
+      ['login', '--url', api.url, '--email', guestEmail, '--password-stdin'],
+      {
+        input: password,
+      },
+    );
+    expect(await trellis('workspaces', 'invite', guestEmail, '--role', 'member')).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(new RegExp(`^Invited ${guestEmail} to ${slug} as member`)),
+    });
+    expect((await trellis('workspaces', 'invitations')).stdout).toContain(guestEmail);
+    expect((await guest('invitations', 'list')).stdout).toMatch(
+      new RegExp(`${slug}\\s+Acme CLI\\s+member`),
+    );
+    expect(await guest('invitations', 'accept', slug)).toMatchObject({
+      code: 0,
+      stdout: `Joined ${slug} as member\n`,
+    });
+    expect((await guest('tasks', 'create', 'ENG', 'From the guest')).code).toBe(0);
+    expect((await trellis('workspaces', 'set-role', guestEmail, 'viewer')).stdout).toBe(
+      `${guestEmail} is now viewer in ${slug}\n`,
+    );
+    expectOneLineFailure(await guest('tasks', 'create', 'ENG', 'Not allowed'), 3, /^Not allowed: /);
+    expect(await guest('workspaces', 'leave')).toMatchObject({
+      code: 0,
+      stdout: `You left ${slug}\n`,
+    });
+    expectOneLineFailure(await guest('tasks', 'list', 'ENG'), 4, /^You are in no workspace yet/);
   });
 });
 

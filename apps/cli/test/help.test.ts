@@ -50,6 +50,13 @@ describe('--help', () => {
         'tasks delete',
         'comments add',
         'activity',
+        'workspaces invite',
+        'workspaces invitations',
+        'workspaces set-role',
+        'workspaces leave',
+        'invitations list',
+        'invitations accept',
+        'invitations decline',
       ]),
     );
   });
