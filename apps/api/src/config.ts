@@ -49,8 +49,12 @@ const apiConfigSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
   /** Largest body of a call (or batch) naming only procedures with small inputs (not tasks.create/update, comments.add). */
   SMALL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).default(16_384),
-  /** Most calls accepted in one batched HTTP request. */
-  MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
+  /**
+   * Most calls accepted in one batched HTTP request. A batch's calls run one after another, and
+   * each answer is bounded (pages cut at 128,000 characters of text), so a batch's answer stays
+   * under MAX_BATCH_SIZE × that bound (docs/threat-model.md, API4).
+   */
+  MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Deadline of one procedure's transaction; past it the work is rolled back and its connection freed. */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long SIGTERM waits for requests in flight before closing the pool anyway. */

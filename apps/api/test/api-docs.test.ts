@@ -26,6 +26,7 @@ describe('docs/api.md', () => {
         'auth.signOut',
         'auth.signUp',
         'comments.add',
+        'comments.list',
         'labels.create',
         'labels.list',
         'projects.create',

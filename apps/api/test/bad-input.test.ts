@@ -199,6 +199,9 @@ describe('bad input gets BAD_REQUEST naming the field, never a 500, and writes n
       ['malformed project key', 'projects.getByKey', { workspaceId, key: 'K' }, 'key'],
       ['project key not a string', 'projects.getByKey', { workspaceId, key: 7 }, 'key'],
       ['invitations of a non-id', 'workspaces.invitations', { workspaceId: 'acme' }, 'workspaceId'],
+      ['comments of a non-id', 'comments.list', { taskId: 'x' }, 'taskId'],
+      ['comments page too large', 'comments.list', { taskId: workspaceId, limit: 101 }, 'limit'],
+      ['activity before a non-id', 'activity.list', { workspaceId, before: 'x' }, 'before'],
     ];
     for (const [name, procedure, value, path] of cases) {
       const response = await fetch(

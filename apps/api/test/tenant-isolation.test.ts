@@ -96,6 +96,7 @@ describe('tenant isolation', () => {
       }),
       'tasks.delete': intruder.tasks.delete.mutate({ id: a.task.id }),
       'comments.add': intruder.comments.add.mutate({ taskId: a.task.id, body: 'x' }),
+      'comments.list': intruder.comments.list.query({ taskId: a.task.id }),
       'activity.list': intruder.activity.list.query({ workspaceId: a.workspace.id }),
     };
     expect(await codesOf(calls)).toEqual(everyCall(calls, 'NOT_FOUND'));

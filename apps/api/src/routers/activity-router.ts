@@ -8,7 +8,8 @@ export const activityRouter = router({
   // Activity sits below workspaces in the module order, so membership is checked here.
   list: authedProcedure
     .meta({
-      summary: "The workspace's activity, newest first.",
+      summary:
+        "The workspace's activity, newest first. For the next page pass the last entry's `id` as `before`.",
       errors: ['UNAUTHORIZED', 'NOT_FOUND'],
     })
     .input(listActivityInput)

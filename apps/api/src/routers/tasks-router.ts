@@ -32,7 +32,8 @@ export const tasksRouter = router({
 
   get: authedProcedure
     .meta({
-      summary: 'A task with its project and comments (oldest first).',
+      summary:
+        'A task with its project and the first page of its comments (oldest first, at most 20); `commentsCursor` continues them in comments.list, null when all are here.',
       errors: ['UNAUTHORIZED', 'NOT_FOUND'],
     })
     .input(getTaskInput)
@@ -52,7 +53,7 @@ export const tasksRouter = router({
   list: authedProcedure
     .meta({
       summary:
-        "A page of a project's tasks, newest first, with filters and a cursor that stays correct while tasks are added.",
+        "A page of a project's tasks, newest first, with filters and a cursor that stays correct while tasks are added. A page holds at most `limit` tasks and at most 128,000 characters of titles and descriptions; follow `nextCursor`.",
       errors: ['UNAUTHORIZED', 'NOT_FOUND'],
     })
     .input(listTasksInput)

@@ -4,6 +4,7 @@ import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify'
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiConfig } from '../config';
 import type { ApiMetrics } from '../http/metrics';
+import { CallLane } from './call-lane';
 
 /** What every procedure sees. The session, user and actor are added by the procedure builders. */
 export interface Context {
@@ -18,6 +19,8 @@ export interface Context {
   metrics: ApiMetrics;
   /** Every query of this request, across its calls (a batch has several): feeds Server-Timing. */
   queryStats: QueryStats;
+  /** A batched request only: its calls run one after another (see call-lane.ts). */
+  lane?: CallLane | undefined;
 }
 
 export interface ContextDependencies {
@@ -33,7 +36,7 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 export function createContextFactory(dependencies: ContextDependencies) {
-  return ({ req }: CreateFastifyContextOptions): Context => ({
+  return ({ req, info }: CreateFastifyContextOptions): Context => ({
     config: dependencies.config,
     db: dependencies.db,
     log: req.log,
@@ -42,6 +45,7 @@ export function createContextFactory(dependencies: ContextDependencies) {
     clientAddress: req.ip,
     metrics: dependencies.metrics,
     queryStats: requestQueryStats(req),
+    lane: info.isBatchCall ? new CallLane() : undefined,
   });
 }
 

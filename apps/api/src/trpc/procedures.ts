@@ -24,8 +24,9 @@ export const sessionlessProcedure = baseProcedure
     );
     return result;
   })
-  .use(async function mapErrors({ next }) {
-    const result = await next();
+  .use(async function mapErrors({ ctx, next }) {
+    // A batch's calls take turns (one connection per batch at a time); a single call runs at once.
+    const result = await (ctx.lane ? ctx.lane.run(() => next()) : next());
     if (!result.ok) throw toTRPCError(result.error);
     return result;
   });

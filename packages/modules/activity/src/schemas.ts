@@ -24,4 +24,10 @@ export const activityEntrySchema = z.object({
 export const listActivityInput = z.strictObject({
   workspaceId: idSchema,
   limit: z.number().int().min(1).max(100).default(50),
+  /**
+   * The cursor: the `id` of the last entry of the previous page. The page continues with the
+   * entries older than it (keyset on created_at, id, so entries added meanwhile shift nothing).
+   * An id that is not an entry of this workspace gives an empty page.
+   */
+  before: idSchema.optional(),
 });

@@ -1,13 +1,16 @@
 export { tasksMigrations } from './migrations';
-export type { Comment, Task, TaskDetail, TaskPriority, TaskStatus } from './types';
+export type { Comment, CommentPage, Task, TaskDetail, TaskPriority, TaskStatus } from './types';
 export {
   addCommentInput,
+  COMMENTS_FIRST_PAGE,
+  commentPageSchema,
   commentSchema,
   createTaskInput,
   deleteTaskInput,
   getTaskByKeyInput,
   getTaskInput,
   importTasksInput,
+  listCommentsInput,
   listTasksInput,
   taskDetailSchema,
   taskPageSchema,
@@ -21,6 +24,8 @@ export { listTasks } from './services/list-tasks';
 export { updateTask } from './services/update-task';
 export { deleteTask } from './services/delete-task';
 export { addComment } from './services/add-comment';
+export { listComments } from './services/list-comments';
+export { MAX_PAGE_TEXT } from './page-text-budget';
 export { countOpenTasks } from './services/count-open-tasks';
 export { importTasks } from './services/import-tasks';
 export type { ImportResult } from './services/import-tasks';

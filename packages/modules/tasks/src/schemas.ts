@@ -121,6 +121,17 @@ export type UpdateTaskInput = z.infer<typeof updateTaskInput>;
 export const deleteTaskInput = z.strictObject({ id: idSchema });
 export type DeleteTaskInput = z.infer<typeof deleteTaskInput>;
 
+/** Comments tasks.get carries; the rest come from listComments with its `commentsCursor`. */
+export const COMMENTS_FIRST_PAGE = 20;
+
+export const listCommentsInput = z.strictObject({
+  taskId: idSchema,
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  /** The `nextCursor` of the previous page, or tasks.get's `commentsCursor`; absent for the first page. */
+  cursor: z.string().max(200).nullish(),
+});
+export type ListCommentsInput = z.infer<typeof listCommentsInput>;
+
 export const addCommentInput = z.strictObject({
   taskId: idSchema,
   body: requiredText(10_000),
@@ -156,7 +167,15 @@ export const taskSchema = z.object({
 
 export const taskDetailSchema = taskSchema.extend({
   project: z.object({ id: idSchema, key: z.string(), name: z.string() }),
+  /** The first comments, oldest first (at most COMMENTS_FIRST_PAGE, cut by size). */
   comments: z.array(commentSchema),
+  /** null when `comments` holds them all; else pass it to comments.list as `cursor`. */
+  commentsCursor: z.string().nullable(),
+});
+
+export const commentPageSchema = z.object({
+  items: z.array(commentSchema),
+  nextCursor: z.string().nullable(),
 });
 
 export const taskListItemSchema = taskSchema.extend({

@@ -47,13 +47,16 @@ function conditionsOf(filters: TaskPageFilters): Condition[] {
  *
  * With a search, that walk is right for a word many titles contain (it meets matches at once)
  * and ruinous for a word that few or none contain (it reads the whole project, computing
- * to_tsvector row by row: 650 ms+ at 1M tasks). PostgreSQL cannot tell the two apart for a
- * word missing from its statistics (it assumes 0.5% of rows match), so the statement asks the
- * GIN index itself: a probe counts the matches, up to `size`. Fewer than `size` means the
- * matches are few and all fit in the page: they are fetched by id from the GIN index and
- * sorted (branch one). Otherwise the walk runs (branch two). Each branch is gated by a
- * one-time filter on the probe, so only one of them runs; parallel workers are off for tasks
- * (they would start before the gate is read).
+ * to_tsvector row by row: 1.3-2 s at 1M tasks). PostgreSQL cannot tell the two apart for a
+ * word missing from its statistics (it assumes 0.5% of rows match), so the statement first
+ * probes: up to `size` tasks of the project (below the cursor) that match the search alone.
+ * For a frequent word PostgreSQL knows from its statistics that walking finds them at once;
+ * for a rare or unknown word the GIN index answers in a few buffers. Fewer than `size` means
+ * every match is in the probe: the page is taken from those ids, other filters applied
+ * (branch one). Otherwise the words are frequent and the walk runs with every filter (branch
+ * two). The probe runs once (a materialized CTE); each branch is gated by a one-time filter
+ * on its count, so only one of them reads tasks (parallel workers are off for tasks: they
+ * would start before the gate is read).
  */
 export function taskPageQuery(
   session: Session,
@@ -61,34 +64,38 @@ export function taskPageQuery(
   size: number,
 ): QueryBuilder<TaskModel, TaskModel[]> {
   const conditions = conditionsOf(filters);
-  const where = conditions.map(([sql]) => sql).join(' and ');
-  const bindings = conditions.flatMap(([, values]) => values);
   if (!filters.search) {
     const query = TaskModel.query(session);
     for (const [sql, values] of conditions) void query.whereRaw(sql, [...values]);
     return query;
   }
-  const probe = `(select count(*) from (select 1 from tasks where ${where} limit ?) as probe)`;
+  const where = conditions.map(([sql]) => sql).join(' and ');
+  const bindings = conditions.flatMap(([, values]) => values);
+  // The probe's own filters: the project, the cursor and the search, nothing else.
+  const probe = conditionsOf({
+    projectId: filters.projectId,
+    before: filters.before,
+    search: filters.search,
+  });
   const page = raw(
     `(
+      with probe as materialized (
+        select tasks.id from tasks where ${probe.map(([sql]) => sql).join(' and ')} limit ?
+      )
       (select tasks.* from tasks
-        where ${probe} < ?
-          and tasks.id = any(array(select tasks.id from tasks where ${where} limit ?))
+        where (select count(*) from probe) < ?
+          and tasks.id = any(array(select id from probe))
           and ${where}
         order by tasks.number desc limit ?)
       union all
       (select tasks.* from tasks
-        where ${probe} >= ?
+        where (select count(*) from probe) >= ?
           and ${where}
         order by tasks.number desc limit ?)
     ) as tasks`,
     [
-      ...bindings,
+      ...probe.flatMap(([, values]) => values),
       size,
-      size,
-      ...bindings,
-      size,
-      ...bindings,
       size,
       ...bindings,
       size,

@@ -2,6 +2,7 @@ import type { QueryBuilder } from 'objection';
 import type { LabelModel } from '@trellis/labels';
 import type { CommentModel } from './models/comment-model';
 import type { TaskModel } from './models/task-model';
+import { COMMENTS_FIRST_PAGE } from './schemas';
 
 /**
  * How tasks are read, so that a read costs the same number of queries whatever the data:
@@ -42,7 +43,8 @@ export function selectTaskWithUsers<QB extends QueryBuilder<TaskModel, unknown>>
 export const TASK_LABELS_GRAPH = 'labels(labelColumns)';
 
 /** Labels and comments (oldest first, with authors) of the task read (one query each). */
-export const TASK_DETAIL_GRAPH = '[labels(labelColumns), comments(oldestFirstWithAuthor)]';
+export const TASK_DETAIL_GRAPH =
+  '[labels(labelColumns), comments(oldestFirstWithAuthor, firstCommentsPage)]';
 
 /** The author columns joined into a comment row. */
 export interface CommentAuthorColumns {
@@ -63,4 +65,6 @@ export const taskGraphModifiers = {
       .join('users as comment_author', 'comment_author.id', 'comments.author_id')
       .orderBy('comments.created_at')
       .orderBy('comments.id'),
+  /** One more than the first page, to know whether there are more (the detail reads ONE task). */
+  firstCommentsPage: (query: QueryBuilder<CommentModel>) => query.limit(COMMENTS_FIRST_PAGE + 1),
 };

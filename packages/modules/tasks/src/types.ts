@@ -40,8 +40,15 @@ export interface Comment {
 
 export interface TaskDetail extends Task {
   project: { id: string; key: string; name: string };
-  /** Oldest first. */
+  /** The first page of comments, oldest first. */
   comments: Comment[];
+  /** Where listComments continues; null when `comments` holds them all. */
+  commentsCursor: string | null;
+}
+
+export interface CommentPage {
+  items: Comment[];
+  nextCursor: string | null;
 }
 
 export interface TaskListItem extends Task {

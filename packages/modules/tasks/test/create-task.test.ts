@@ -79,7 +79,7 @@ describe('createTask', () => {
     const read = await test.db.read((session) =>
       getTask(session, world.owner.actor, { id: task.id }),
     );
-    const { project: _project, comments: _comments, ...stored } = read;
+    const { project: _project, comments: _comments, commentsCursor: _cursor, ...stored } = read;
     expect(stored).toEqual(task);
   });
 

@@ -103,7 +103,7 @@ describe('query budget', () => {
     expect(filtered.queries).toBe(one.queries);
   });
 
-  it('getTask costs the same with 0 and with 50 comments (and with or without assignee and labels)', async () => {
+  it('getTask costs the same with 0 and with 50 comments (it carries the first 20) (and with or without assignee and labels)', async () => {
     const project = await createProjectIn(test.db, world.owner, world.workspace, 'GET');
     const [quiet] = await seed(project.id, 1, 0, true);
     const [busy] = await seed(project.id, 1, 50);
@@ -114,7 +114,9 @@ describe('query budget', () => {
       test.db.read((session) => getTask(session, world.viewer.actor, { id: busy!.id })),
     );
     expect(none.result.comments).toHaveLength(0);
-    expect(fifty.result.comments).toHaveLength(50);
+    // The first page only (COMMENTS_FIRST_PAGE), with a cursor for the rest.
+    expect(fifty.result.comments).toHaveLength(20);
+    expect(fifty.result.commentsCursor).toEqual(expect.any(String));
     expect(fifty.result.comments.map((comment) => comment.body).slice(0, 3)).toEqual([
       'c0',
       'c1',

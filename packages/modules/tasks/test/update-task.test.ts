@@ -78,7 +78,7 @@ describe('updateTask', () => {
     const read = await test.db.read((session) =>
       getTask(session, world.owner.actor, { id: task.id }),
     );
-    const { project: _project, comments: _comments, ...stored } = read;
+    const { project: _project, comments: _comments, commentsCursor: _cursor, ...stored } = read;
     expect(stored).toEqual(updated);
     expect(await lastActivity()).toMatchObject({
       kind: 'task.updated',

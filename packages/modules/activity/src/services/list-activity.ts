@@ -17,15 +17,16 @@ const DATA_WITHOUT_DELETED_TASK_CONTENT = `case when activity.task_id is not nul
   ) then activity.data - ?::text[] else activity.data end as data`;
 
 /**
- * The newest entries of a workspace, newest first, each with its actor. Entries of a deleted
- * task keep its key but not its title. The caller checks that the actor is a member first.
+ * The newest entries of a workspace, newest first, each with its actor; with `before`, the
+ * entries older than that one (the next page). Entries of a deleted task keep its key but not
+ * its title. The caller checks that the actor is a member first.
  */
 export async function listActivity(
   session: Session,
   input: z.input<typeof listActivityInput>,
 ): Promise<ActivityEntry[]> {
-  const { workspaceId, limit } = listActivityInput.parse(input);
-  const rows = await ActivityModel.query(session)
+  const { workspaceId, limit, before } = listActivityInput.parse(input);
+  const query = ActivityModel.query(session)
     .select('id', 'kind', 'actor_id', 'task_id', 'created_at')
     .select(session.knex.raw(DATA_WITHOUT_DELETED_TASK_CONTENT, [[...TASK_CONTENT_FIELDS]]))
     .where('workspace_id', workspaceId)
@@ -38,6 +39,13 @@ export async function listActivity(
     .modifyGraph('actor', (users) => {
       users.select('users.id', 'users.email', 'users.name');
     });
+  if (before !== undefined) {
+    void query.whereRaw(
+      '(activity.created_at, activity.id) < (select a.created_at, a.id from activity a where a.id = ? and a.workspace_id = ?)',
+      [before, workspaceId],
+    );
+  }
+  const rows = await query;
   return rows.map((row) => {
     const actor = row.actor!;
     return {

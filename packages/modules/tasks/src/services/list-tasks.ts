@@ -3,6 +3,7 @@ import type { Actor } from '@trellis/kernel';
 import { getProjectForActor } from '@trellis/projects';
 import { raw } from 'objection';
 import type { z } from 'zod';
+import { itemsWithinTextBudget } from '../page-text-budget';
 import { listTasksInput } from '../schemas';
 import { TaskCursor } from '../task-cursor';
 import { taskPageQuery } from '../task-page-query';
@@ -17,7 +18,8 @@ import type { TaskPage } from '../types';
 
 /**
  * A page of a project's tasks, newest (highest number) first; any member. Keyset pagination on
- * `number`: the cursor names the last number shown and the next page starts below it.
+ * `number`: the cursor names the last number shown and the next page starts below it. A page
+ * holds at most `limit` tasks, fewer when their titles and descriptions pass MAX_PAGE_TEXT.
  * Queries: project and role (1), the page with its users joined and each task's comment count
  * as a correlated subquery (1), the labels of the whole page (1): 3 for a page of 1 or of 100.
  */
@@ -50,13 +52,18 @@ export async function listTasks(
     .modifiers(taskGraphModifiers);
 
   const rows = (await query) as Array<TaskRow & { commentCount: number }>;
-  const page = rows.slice(0, input.limit);
+  // At most `limit` tasks, and fewer when their text would pass MAX_PAGE_TEXT.
+  const kept = itemsWithinTextBudget(
+    rows.slice(0, input.limit),
+    (task) => task.title.length + (task.description?.length ?? 0),
+  );
+  const page = rows.slice(0, kept);
   const last = page.at(-1);
   return {
     items: page.map((task) => ({
       ...toLoadedTask(task, project.key),
       commentCount: task.commentCount,
     })),
-    nextCursor: rows.length > input.limit && last ? TaskCursor.encode(last.number) : null,
+    nextCursor: rows.length > kept && last ? TaskCursor.encode(last.number) : null,
   };
 }
