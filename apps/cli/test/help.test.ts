@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/program';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { buildProgram, VERSION } from '../src/program';
 import { runCli, newHome } from './run-cli';
+
+const execFileAsync = promisify(execFile);
 
 function* everyCommand(command: Command, path: string[] = []): Generator<[string, Command]> {
   for (const child of command.commands) {
@@ -68,5 +74,14 @@ describe('--help', () => {
     expect(result.stdout).toContain('$ trellis tasks move ENG-12 done');
     const top = await runCli(newHome(), ['--help']);
     expect(top.stdout).toMatch(/Exit codes:/);
+  });
+
+  it('npx trellis works from the repository root (the root package depends on @trellis/cli)', async () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+    const { stdout } = await execFileAsync('npx', ['--no-install', 'trellis', '--version'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: newHome() },
+    });
+    expect(stdout).toBe(`${VERSION}\n`);
   });
 });
