@@ -29,8 +29,8 @@ export type TrellisClient = TRPCClient<AppRouter>;
  */
 export const MAX_URL_LENGTH = 2083;
 
-/** Calls per HTTP request, at most: the API's MAX_BATCH_SIZE default (50). */
-export const MAX_BATCH_ITEMS = 50;
+/** Calls per HTTP request, at most: the API's MAX_BATCH_SIZE default (10; more is refused with 400). */
+export const MAX_BATCH_ITEMS = 10;
 
 /**
  * A typed client of the Trellis API.
