@@ -199,7 +199,7 @@ describe('query budget (Server-Timing counts every query, authentication include
       'workspaces.create': 3,
       'workspaces.list': 2,
       'workspaces.get': 4,
-      'workspaces.invite': 4,
+      'workspaces.invite': 5,
       'workspaces.invitations': 3,
       'workspaces.revokeInvitation': 3,
       'workspaces.setRole': 5,

@@ -47,6 +47,9 @@ beforeAll(async () => {
   ]);
 });
 
+/** The per-inviter throttle has tests of its own; elsewhere it must not depend on test order. */
+const roomy = { maxPerWindow: 1_000, windowSeconds: 1 };
+
 const tx = <T>(work: (session: Session) => Promise<T>): Promise<T> => test.db.transaction(work);
 const read = <T>(work: (session: Session) => Promise<T>): Promise<T> => test.db.read(work);
 
@@ -72,10 +75,20 @@ describe('inviteToWorkspace', () => {
   it('gives the same answer whether or not the email has an account', async () => {
     const workspaceId = await team();
     const known = await tx((s) =>
-      inviteToWorkspace(s, admin, { workspaceId, email: ' INVITEE@example.com ', role: 'member' }),
+      inviteToWorkspace(
+        s,
+        admin,
+        { workspaceId, email: ' INVITEE@example.com ', role: 'member' },
+        { policy: roomy },
+      ),
     );
     const unknown = await tx((s) =>
-      inviteToWorkspace(s, admin, { workspaceId, email: 'nobody@example.com', role: 'member' }),
+      inviteToWorkspace(
+        s,
+        admin,
+        { workspaceId, email: 'nobody@example.com', role: 'member' },
+        { policy: roomy },
+      ),
     );
     for (const [answer, email] of [
       [known, 'invitee@example.com'],
@@ -99,10 +112,20 @@ describe('inviteToWorkspace', () => {
   it('renews a pending invitation instead of adding a second one', async () => {
     const workspaceId = await team();
     const first = await tx((s) =>
-      inviteToWorkspace(s, admin, { workspaceId, email: invitee.email, role: 'viewer' }),
+      inviteToWorkspace(
+        s,
+        admin,
+        { workspaceId, email: invitee.email, role: 'viewer' },
+        { policy: roomy },
+      ),
     );
     const again = await tx((s) =>
-      inviteToWorkspace(s, owner, { workspaceId, email: invitee.email, role: 'member' }),
+      inviteToWorkspace(
+        s,
+        owner,
+        { workspaceId, email: invitee.email, role: 'member' },
+        { policy: roomy },
+      ),
     );
     expect(again.id).toBe(first.id);
     const pending = await read((s) => listWorkspaceInvitations(s, admin, { workspaceId }));
@@ -122,27 +145,63 @@ describe('inviteToWorkspace', () => {
     for (const actor of [member, viewer]) {
       await expect(
         tx((s) =>
-          inviteToWorkspace(s, actor, { workspaceId, email: invitee.email, role: 'viewer' }),
+          inviteToWorkspace(
+            s,
+            actor,
+            { workspaceId, email: invitee.email, role: 'viewer' },
+            { policy: roomy },
+          ),
         ),
       ).rejects.toBeInstanceOf(ForbiddenError);
     }
     await expect(
       tx((s) =>
-        inviteToWorkspace(s, outsider, { workspaceId, email: invitee.email, role: 'viewer' }),
+        inviteToWorkspace(
+          s,
+          outsider,
+          { workspaceId, email: invitee.email, role: 'viewer' },
+          { policy: roomy },
+        ),
       ),
     ).rejects.toThrow(new NotFoundError('Workspace'));
     await expect(
-      tx((s) => inviteToWorkspace(s, admin, { workspaceId, email: invitee.email, role: 'admin' })),
+      tx((s) =>
+        inviteToWorkspace(
+          s,
+          admin,
+          { workspaceId, email: invitee.email, role: 'admin' },
+          { policy: roomy },
+        ),
+      ),
     ).rejects.toThrow(new ForbiddenError('Only the owner manages admins'));
     // An admin cannot turn the owner's pending admin invitation into something else either.
     await tx((s) =>
-      inviteToWorkspace(s, owner, { workspaceId, email: invitee.email, role: 'admin' }),
+      inviteToWorkspace(
+        s,
+        owner,
+        { workspaceId, email: invitee.email, role: 'admin' },
+        { policy: roomy },
+      ),
     );
     await expect(
-      tx((s) => inviteToWorkspace(s, admin, { workspaceId, email: invitee.email, role: 'viewer' })),
+      tx((s) =>
+        inviteToWorkspace(
+          s,
+          admin,
+          { workspaceId, email: invitee.email, role: 'viewer' },
+          { policy: roomy },
+        ),
+      ),
     ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(
-      tx((s) => inviteToWorkspace(s, owner, { workspaceId, email: member.email, role: 'viewer' })),
+      tx((s) =>
+        inviteToWorkspace(
+          s,
+          owner,
+          { workspaceId, email: member.email, role: 'viewer' },
+          { policy: roomy },
+        ),
+      ),
     ).rejects.toBeInstanceOf(ConflictError);
     const pending = await read((s) => listWorkspaceInvitations(s, owner, { workspaceId }));
     expect(pending.map((invitation) => [invitation.email, invitation.role])).toEqual([
@@ -195,6 +254,31 @@ describe('inviteToWorkspace', () => {
     );
   });
 
+  it('invitations sent at the same moment cannot pass the throttle together', async () => {
+    const policy = { maxPerWindow: 3, windowSeconds: 600 };
+    const workspaceId = await team();
+    const [hasty] = await registerUsers(test.db, ['hasty-admin']);
+    await joinByInvitation(test.db, owner, workspaceId, hasty, 'admin');
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, n) =>
+        tx((s) =>
+          inviteToWorkspace(
+            s,
+            hasty,
+            { workspaceId, email: `burst-${n}@example.com`, role: 'viewer' },
+            { policy },
+          ),
+        ),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(3);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') {
+        expect(outcome.reason).toBeInstanceOf(TooManyRequestsError);
+      }
+    }
+  });
+
   it('validates its input strictly', () => {
     const valid = { workspaceId: randomUUID(), email: 'x@example.com', role: 'admin' };
     expect(inviteInput.safeParse(valid).success).toBe(true);
@@ -211,7 +295,12 @@ describe('receiving, accepting and declining', () => {
   it('the invitee sees the invitation with workspace and inviter, accepts it, and joins with its role', async () => {
     const workspaceId = await team();
     const sent = await tx((s) =>
-      inviteToWorkspace(s, admin, { workspaceId, email: invitee.email, role: 'member' }),
+      inviteToWorkspace(
+        s,
+        admin,
+        { workspaceId, email: invitee.email, role: 'member' },
+        { policy: roomy },
+      ),
     );
     const received = (await read((s) => listReceivedInvitations(s, invitee))).filter(
       (invitation) => invitation.workspace.id === workspaceId,
@@ -260,7 +349,12 @@ describe('receiving, accepting and declining', () => {
   it('an invitation for another email is NOT_FOUND to anyone else, exactly like none at all', async () => {
     const workspaceId = await team();
     const sent = await tx((s) =>
-      inviteToWorkspace(s, owner, { workspaceId, email: invitee.email, role: 'admin' }),
+      inviteToWorkspace(
+        s,
+        owner,
+        { workspaceId, email: invitee.email, role: 'admin' },
+        { policy: roomy },
+      ),
     );
     for (const someone of [outsider, member, admin, owner]) {
       await expect(tx((s) => acceptInvitation(s, someone, { id: sent.id }))).rejects.toThrow(
@@ -282,7 +376,12 @@ describe('receiving, accepting and declining', () => {
   it('declining ends the invitation; an expired one cannot be accepted', async () => {
     const workspaceId = await team();
     const declined = await tx((s) =>
-      inviteToWorkspace(s, admin, { workspaceId, email: invitee.email, role: 'viewer' }),
+      inviteToWorkspace(
+        s,
+        admin,
+        { workspaceId, email: invitee.email, role: 'viewer' },
+        { policy: roomy },
+      ),
     );
     await tx((s) => declineInvitation(s, invitee, { id: declined.id }));
     await expect(
@@ -293,7 +392,12 @@ describe('receiving, accepting and declining', () => {
     ).rejects.toBeInstanceOf(NotFoundError);
 
     const expiring = await tx((s) =>
-      inviteToWorkspace(s, admin, { workspaceId, email: invitee.email, role: 'viewer' }),
+      inviteToWorkspace(
+        s,
+        admin,
+        { workspaceId, email: invitee.email, role: 'viewer' },
+        { policy: roomy },
+      ),
     );
     expect(expiring.id).not.toBe(declined.id);
     await test.db
@@ -309,7 +413,12 @@ describe('receiving, accepting and declining', () => {
     expect(await roleOf(workspaceId, invitee.id)).toBeUndefined();
     // Inviting again renews it for another week.
     const renewed = await tx((s) =>
-      inviteToWorkspace(s, admin, { workspaceId, email: invitee.email, role: 'viewer' }),
+      inviteToWorkspace(
+        s,
+        admin,
+        { workspaceId, email: invitee.email, role: 'viewer' },
+        { policy: roomy },
+      ),
     );
     expect(renewed.id).toBe(expiring.id);
     await tx((s) => acceptInvitation(s, invitee, { id: renewed.id }));
@@ -319,7 +428,12 @@ describe('receiving, accepting and declining', () => {
   it('two accepts at once make one membership', async () => {
     const workspaceId = await team();
     const sent = await tx((s) =>
-      inviteToWorkspace(s, admin, { workspaceId, email: invitee.email, role: 'member' }),
+      inviteToWorkspace(
+        s,
+        admin,
+        { workspaceId, email: invitee.email, role: 'member' },
+        { policy: roomy },
+      ),
     );
     const outcomes = await Promise.allSettled([
       tx((s) => acceptInvitation(s, invitee, { id: sent.id })),
@@ -335,18 +449,28 @@ describe('listing and revoking a workspace’s invitations', () => {
   it('is for owners and admins; admins cannot revoke an admin invitation; others get NOT_FOUND', async () => {
     const workspaceId = await team();
     const forAdmin = await tx((s) =>
-      inviteToWorkspace(s, owner, {
-        workspaceId,
-        email: 'future-admin@example.com',
-        role: 'admin',
-      }),
+      inviteToWorkspace(
+        s,
+        owner,
+        {
+          workspaceId,
+          email: 'future-admin@example.com',
+          role: 'admin',
+        },
+        { policy: roomy },
+      ),
     );
     const forViewer = await tx((s) =>
-      inviteToWorkspace(s, admin, {
-        workspaceId,
-        email: 'future-viewer@example.com',
-        role: 'viewer',
-      }),
+      inviteToWorkspace(
+        s,
+        admin,
+        {
+          workspaceId,
+          email: 'future-viewer@example.com',
+          role: 'viewer',
+        },
+        { policy: roomy },
+      ),
     );
     const listed = await read((s) => listWorkspaceInvitations(s, admin, { workspaceId }));
     expect(listed.map((invitation) => invitation.id)).toEqual([forViewer.id, forAdmin.id]);
@@ -380,7 +504,12 @@ describe('listing and revoking a workspace’s invitations', () => {
   it('a revoked invitation cannot be accepted', async () => {
     const workspaceId = await team();
     const sent = await tx((s) =>
-      inviteToWorkspace(s, admin, { workspaceId, email: invitee.email, role: 'member' }),
+      inviteToWorkspace(
+        s,
+        admin,
+        { workspaceId, email: invitee.email, role: 'member' },
+        { policy: roomy },
+      ),
     );
     await tx((s) => revokeInvitation(s, admin, { id: sent.id }));
     await expect(tx((s) => acceptInvitation(s, invitee, { id: sent.id }))).rejects.toBeInstanceOf(
@@ -394,7 +523,9 @@ describe('purgeStaleInvitations', () => {
   it('deletes invitations answered or expired longer ago than kept, and nothing pending', async () => {
     const workspaceId = await team();
     const invite = (email: string) =>
-      tx((s) => inviteToWorkspace(s, owner, { workspaceId, email, role: 'viewer' }));
+      tx((s) =>
+        inviteToWorkspace(s, owner, { workspaceId, email, role: 'viewer' }, { policy: roomy }),
+      );
     const [oldAnswer, oldExpiry, recentAnswer, pending] = [
       await invite('old-answer@example.com'),
       await invite('old-expiry@example.com'),

@@ -30,7 +30,7 @@ interface InvitationRow {
  * owners and admins get this far, and they see the member list anyway. Inviting a pending
  * email again renews that invitation (role, inviter, 7 more days) instead of adding one.
  * Each inviter may send `policy.maxPerWindow` invitations per window, across workspaces.
- * Queries: role (1), member and throttle state (1), upsert (1).
+ * Queries: role (1), the inviter's lock (1), member and throttle state (1), upsert (1).
  */
 export async function inviteToWorkspace(
   session: Session,
@@ -42,6 +42,12 @@ export async function inviteToWorkspace(
   const policy = options.policy ?? DEFAULT_INVITATION_THROTTLE;
   const actorRole = await requireRole(session, actor, workspaceId, 'admin');
   assertMayManage(actorRole, [role]);
+  // One inviter's invitations are counted one at a time (until this transaction ends), so
+  // invitations sent at the same moment cannot all pass the throttle on the same count. A
+  // statement of its own: the count below must see what the previous holder committed.
+  await session.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [
+    `invitations-of:${actor.userId}`,
+  ]);
 
   const {
     rows: [state],
