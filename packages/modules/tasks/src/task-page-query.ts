@@ -71,6 +71,13 @@ export function taskPageQuery(
   }
   const where = conditions.map(([sql]) => sql).join(' and ');
   const bindings = conditions.flatMap(([, values]) => values);
+  // Branch two runs only for frequent words, where the walk meets matches at once; a GIN
+  // bitmap would instead read every match in the table (100k for a common word at 1M tasks)
+  // and PostgreSQL picks one when other filters make the page look sparse. coalesce(...) is
+  // the same test (a title is never null) in a form the GIN index cannot serve.
+  const walkWhere = conditions
+    .map(([sql]) => (sql.includes('to_tsvector') ? `coalesce(${sql}, false)` : sql))
+    .join(' and ');
   // The probe's own filters: the project, the cursor and the search, nothing else.
   const probe = conditionsOf({
     projectId: filters.projectId,
@@ -90,7 +97,7 @@ export function taskPageQuery(
       union all
       (select tasks.* from tasks
         where (select count(*) from probe) >= ?
-          and ${where}
+          and ${walkWhere}
         order by tasks.number desc limit ?)
     ) as tasks`,
     [
