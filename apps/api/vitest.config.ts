@@ -18,8 +18,19 @@ export default {
         test: {
           ...shared,
           name: 'api',
-          exclude: ['**/node_modules/**', 'test/faults/**'],
+          exclude: ['**/node_modules/**', 'test/faults/**', 'test/commands/**'],
           sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // The README's commands as real processes (npx pnpm …): slow, one file at a time.
+        test: {
+          ...shared,
+          name: 'commands',
+          include: ['test/commands/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          sequence: { groupOrder: 2 },
         },
       },
       {

@@ -41,7 +41,20 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     database = readDatabaseConfig(env, { url: 'postgres://unset' });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    issues.push(...error.issues);
+    issues.push(
+      ...error.issues.map((issue) =>
+        /expected number, received string/.test(issue.message)
+          ? { key: issue.key, message: `must be a number, got ${JSON.stringify(env[issue.key])}` }
+          : issue,
+      ),
+    );
+  }
+  const migrationUrl = env.DATABASE_MIGRATION_URL;
+  if (migrationUrl && !/^postgres(ql)?:\/\//.test(migrationUrl)) {
+    issues.push({
+      key: 'DATABASE_MIGRATION_URL',
+      message: 'must be a postgres:// or postgresql:// URL',
+    });
   }
   const embeddedPort = env.EMBEDDED_POSTGRES_PORT;
   if (embeddedPort && !(/^\d+$/.test(embeddedPort) && Number(embeddedPort) <= 65_535)) {

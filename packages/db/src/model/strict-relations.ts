@@ -3,7 +3,8 @@ import { RelationNotLoadedError } from './relation-not-loaded-error';
 
 export type StrictRelationsMode = 'throw' | 'warn';
 
-let mode: StrictRelationsMode = process.env.NODE_ENV === 'production' ? 'warn' : 'throw';
+// Until a Database is created (createDatabase sets the configured mode, DATABASE_STRICT_RELATIONS).
+let mode: StrictRelationsMode = 'throw';
 let logger: DatabaseLogger | undefined;
 
 /** Production may log instead of throwing; development and tests throw. */
