@@ -33,7 +33,7 @@ export function buildProgram(): Command {
     })
     .addHelpText(
       'after',
-      `\nExamples:\n  $ trellis login\n  $ trellis tasks list ENG --status todo --assignee me\n  $ trellis tasks move ENG-12 done\n\n${EXIT_CODES_HELP}\n`,
+      `\nExamples:\n  $ trellis login\n  $ trellis tasks list ENG --status todo --assignee me\n  $ trellis tasks move ENG-12 done\n\nEnvironment: TRELLIS_URL, TRELLIS_TOKEN (instead of the stored login), XDG_CONFIG_HOME, NO_COLOR\n\n${EXIT_CODES_HELP}\n`,
     );
   registerAuthCommands(program);
   const workspaces = registerWorkspaceCommands(program);

@@ -96,7 +96,9 @@ function readmeExample(): string {
 beforeAll(() => {
   consumer = mkdtempSync(path.join(tmpdir(), 'trellis-consumer-'));
   const packed = mkdtempSync(path.join(tmpdir(), 'trellis-pack-'));
-  execFileSync('pnpm', ['pack', '--pack-destination', packed], { cwd: packageDir, stdio: 'pipe' });
+  // The repository's own pnpm (a root devDependency), whatever started the tests.
+  const pnpm = path.join(repoRoot, 'node_modules/.bin/pnpm');
+  execFileSync(pnpm, ['pack', '--pack-destination', packed], { cwd: packageDir, stdio: 'pipe' });
   const tarball = readdirSync(packed).find((name) => name.endsWith('.tgz'))!;
   const nodeModules = path.join(consumer, 'node_modules');
   const target = path.join(nodeModules, '@trellis/client');
