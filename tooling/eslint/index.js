@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import { packageBoundary } from './package-boundary.js';
 
 /**
  * The one lint setup every package uses. Type-aware, because the rules that matter most
@@ -14,7 +15,9 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: process.cwd() },
     },
+    plugins: { trellis: { rules: { 'package-boundary': packageBoundary } } },
     rules: {
+      'trellis/package-boundary': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
