@@ -29,8 +29,13 @@ export async function recordActivity(session: Session, entry: ActivityRecord): P
 const ROWS_PER_STATEMENT = 5_000;
 
 /** Appends many entries (bulk imports) with one statement per 5,000 entries. */
-export async function recordActivities(session: Session, entries: readonly ActivityRecord[]): Promise<void> {
+export async function recordActivities(
+  session: Session,
+  entries: readonly ActivityRecord[],
+): Promise<void> {
   for (let start = 0; start < entries.length; start += ROWS_PER_STATEMENT) {
-    await ActivityModel.query(session).insert(entries.slice(start, start + ROWS_PER_STATEMENT).map(toRow));
+    await ActivityModel.query(session).insert(
+      entries.slice(start, start + ROWS_PER_STATEMENT).map(toRow),
+    );
   }
 }
