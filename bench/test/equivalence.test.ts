@@ -27,7 +27,7 @@ interface Seeded {
   ownerToken: string;
   outsiderToken: string;
   projectId: string;
-  /** A task with three labels (names in mixed case) and three comments. */
+  /** A task with three labels (names in mixed case) and 25 comments (20 on its first page). */
   detailedTaskId: string;
   labelId: string;
   ownerId: string;
@@ -74,13 +74,13 @@ async function seed(): Promise<Seeded> {
         assigneeId: index % 2 === 0 ? owner.user.id : null,
         labelIds: labels.slice(0, index % 4).map((label) => label.id),
         dueDate: index % 3 === 0 ? new Date(Date.UTC(2027, index, 15, 12, 30, 45, 123)) : null,
-        comments: Array.from({ length: index % 4 }, (_, n) => ({
+        comments: Array.from({ length: index === 3 ? 25 : index % 4 }, (_, n) => ({
           authorId: owner.user.id,
           body: `Comment ${n + 1} on task ${index}`,
         })),
       })),
     });
-    // Task 3 (index 3) has labels zeta, Alpha, bug and three comments.
+    // Task 4 (index 3) has labels zeta, Alpha, bug and 25 comments.
     const detailed = await session.raw<{ rows: Array<{ id: string }> }>(
       'select id from tasks where project_id = ? and number = 4',
       [project.id],
@@ -183,7 +183,7 @@ describe('the references answer exactly what Trellis answers', () => {
     }
   });
 
-  it('tasks.get: a task with its labels (name order, ignoring case), comments and dates', async () => {
+  it('tasks.get: a task with its labels (name order, ignoring case), its first 20 comments, their cursor and dates', async () => {
     const answer = await sameEverywhere('tasks.get', seeded.ownerToken, {
       id: seeded.detailedTaskId,
     });
@@ -192,15 +192,15 @@ describe('the references answer exactly what Trellis answers', () => {
       JSON.parse(answer.body) as Envelope<{
         labels: Array<{ name: string }>;
         comments: Array<{ body: string }>;
+        commentsCursor: string | null;
       }>
     ).result.data;
     expect(json.labels.map((label) => label.name)).toEqual(['Alpha', 'bug', 'zeta']);
-    expect(json.comments.map((comment) => comment.body)).toEqual([
-      'Comment 1 on task 3',
-      'Comment 2 on task 3',
-      'Comment 3 on task 3',
-    ]);
-    expect(Object.keys(meta?.values ?? {})).toContain('comments.2.createdAt');
+    expect(json.comments.map((comment) => comment.body)).toEqual(
+      Array.from({ length: 20 }, (_, n) => `Comment ${n + 1} on task 3`),
+    );
+    expect(json.commentsCursor).toEqual(expect.any(String));
+    expect(Object.keys(meta?.values ?? {})).toContain('comments.19.createdAt');
   });
 
   it('tasks.list: the first page, the page after its cursor, and filtered pages', async () => {

@@ -141,7 +141,3 @@ export function decodeCursor(cursor: string): number {
   }
   return value;
 }
-
-export function encodeCursor(lastNumber: number): string {
-  return Buffer.from(`n:${lastNumber}`, 'utf8').toString('base64url');
-}

@@ -1,4 +1,5 @@
 import type { Pool, QueryConfig } from 'pg';
+import { COMMENTS_FIRST_PAGE } from '../trellis-page-bounds';
 import type { ListTasksInput } from './input';
 
 /**
@@ -74,7 +75,10 @@ export interface TaskRow {
   labels: LabelTuple[] | null;
 }
 
-/** A comment as json_build_array(id, body, created_at, author id, author email, author name). */
+/**
+ * A comment as json_build_array(id, body, created_at, author id, author email, author name);
+ * the first COMMENTS_FIRST_PAGE + 1 of the task (one more tells whether there are more).
+ */
 export type CommentTuple = [string, string, string, string, string, string];
 
 export interface TaskDetailRow extends TaskRow {
@@ -101,8 +105,9 @@ const GET_TASK: QueryConfig = {
         (select json_agg(json_build_array(c.id, c.body, ${iso('c.created_at')},
                                           c.author_id, author.email, author.name)
                          order by c.created_at, c.id)
-           from comments c join users author on author.id = c.author_id
-          where c.task_id = t.id) as comments
+           from (select * from comments c where c.task_id = t.id
+                 order by c.created_at, c.id limit ${COMMENTS_FIRST_PAGE + 1}) c
+           join users author on author.id = c.author_id) as comments
       from tasks t
       join projects p on p.id = t.project_id
       join memberships m on m.workspace_id = p.workspace_id and m.user_id = me.id

@@ -9,8 +9,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import pg from 'pg';
 import { announceReady, readReferenceSettings, REFERENCE_POOL_SIZE } from '../reference-process';
 import {
+  COMMENTS_FIRST_PAGE,
+  encodeCommentCursor,
+  encodeTaskCursor,
+  itemsWithinTextBudget,
+  MAX_PAGE_TEXT,
+} from '../trellis-page-bounds';
+import {
   decodeCursor,
-  encodeCursor,
   InputError,
   parseGetTaskInput,
   parseListTasksInput,
@@ -86,12 +92,32 @@ function taskOf(row: TaskRow, projectKey: string, dates: DateMeta, prefix: strin
   };
 }
 
-function commentsOf(tuples: CommentTuple[] | null, dates: DateMeta) {
-  if (!tuples) return [];
-  return tuples.map(([id, body, createdAt, authorId, email, name], index) => {
+interface CommentOut {
+  id: string;
+  body: string;
+  createdAt: string;
+  author: { id: string; email: string; name: string };
+}
+
+/** The first page of comments, cut by size after the task's own text, and its cursor. */
+function commentsPageOf(tuples: CommentTuple[] | null, taskText: number, dates: DateMeta) {
+  const all = tuples ?? [];
+  const kept = itemsWithinTextBudget(
+    all.slice(0, COMMENTS_FIRST_PAGE),
+    (tuple) => tuple[1].length,
+    Math.max(0, MAX_PAGE_TEXT - taskText),
+  );
+  const comments: CommentOut[] = [];
+  for (let index = 0; index < kept; index += 1) {
+    const [id, body, createdAt, authorId, email, name] = all[index]!;
     dates.add(`comments.${index}.createdAt`);
-    return { id, body, createdAt, author: { id: authorId, email, name } };
-  });
+    comments.push({ id, body, createdAt, author: { id: authorId, email, name } });
+  }
+  const last = comments.at(-1);
+  return {
+    comments,
+    commentsCursor: all.length > kept && last ? encodeCommentCursor(last.id) : null,
+  };
 }
 
 type Answer = { status: 200; body: string } | WireError;
@@ -116,10 +142,16 @@ async function tasksGet(hash: string | null, rawInput: unknown): Promise<Answer>
   if (!row) return errorBody('NOT_FOUND', 'Task not found', 'tasks.get');
   const dates = new DateMeta();
   const task = taskOf(row, row.project_key, dates, '');
+  const { comments, commentsCursor } = commentsPageOf(
+    row.comments,
+    row.title.length + (row.description?.length ?? 0),
+    dates,
+  );
   const json = {
     ...task,
     project: { id: row.project_id, key: row.project_key, name: row.project_name },
-    comments: commentsOf(row.comments, dates),
+    comments,
+    commentsCursor,
   };
   return { status: 200, body: successBody(json, dates) };
 }
@@ -132,14 +164,18 @@ async function tasksList(hash: string | null, rawInput: unknown): Promise<Answer
   if (!result.user) return unauthorized('tasks.list');
   if (!result.project) return errorBody('NOT_FOUND', 'Project not found', 'tasks.list');
   const { rows } = result;
-  const page = rows.length > input.limit ? rows.slice(0, input.limit) : rows;
+  const kept = itemsWithinTextBudget(
+    rows.slice(0, input.limit),
+    (row) => row.title.length + (row.description?.length ?? 0),
+  );
+  const page = rows.slice(0, kept);
   const dates = new DateMeta();
   const items = page.map((row, index) => ({
     ...taskOf(row, result.project.key, dates, `items.${index}.`),
     commentCount: row.comment_count,
   }));
   const last = page.at(-1);
-  const nextCursor = rows.length > input.limit && last ? encodeCursor(last.number) : null;
+  const nextCursor = rows.length > kept && last ? encodeTaskCursor(last.number) : null;
   return { status: 200, body: successBody({ items, nextCursor }, dates) };
 }
 

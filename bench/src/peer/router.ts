@@ -5,6 +5,13 @@ import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import superjson from 'superjson';
 import { z } from 'zod';
+import {
+  COMMENTS_FIRST_PAGE,
+  encodeCommentCursor,
+  encodeTaskCursor,
+  itemsWithinTextBudget,
+  MAX_PAGE_TEXT,
+} from '../trellis-page-bounds';
 import type * as schema from './schema';
 
 /**
@@ -159,6 +166,7 @@ export const peerRouter = t.router({
             comments: {
               columns: { id: true, body: true, createdAt: true },
               orderBy: (comments, { asc }) => [asc(comments.createdAt), asc(comments.id)],
+              limit: COMMENTS_FIRST_PAGE + 1,
               with: { author: userColumns },
             },
           },
@@ -166,15 +174,24 @@ export const peerRouter = t.router({
         if (!task || !(await isMember(ctx.db, task.project.workspaceId, ctx.user.id))) {
           throw new TRPCError({ code: 'NOT_FOUND', message: 'Task not found' });
         }
+        // The first page of comments, cut by size after the task's own text (as Trellis).
+        const kept = itemsWithinTextBudget(
+          task.comments.slice(0, COMMENTS_FIRST_PAGE),
+          (comment) => comment.body.length,
+          Math.max(0, MAX_PAGE_TEXT - task.title.length - (task.description?.length ?? 0)),
+        );
+        const shown = task.comments.slice(0, kept);
+        const last = shown.at(-1);
         return {
           ...toTask(task, task.project.key),
           project: { id: task.project.id, key: task.project.key, name: task.project.name },
-          comments: task.comments.map((comment) => ({
+          comments: shown.map((comment) => ({
             id: comment.id,
             body: comment.body,
             createdAt: comment.createdAt,
             author: toUser(comment.author),
           })),
+          commentsCursor: task.comments.length > kept && last ? encodeCommentCursor(last.id) : null,
         };
       }),
 
@@ -229,17 +246,18 @@ export const peerRouter = t.router({
           }),
           with: taskRelations,
         });
-        const page = rows.slice(0, input.limit);
+        const kept = itemsWithinTextBudget(
+          rows.slice(0, input.limit),
+          (task) => task.title.length + (task.description?.length ?? 0),
+        );
+        const page = rows.slice(0, kept);
         const last = page.at(-1);
         return {
           items: page.map((task) => ({
             ...toTask(task, project.key),
             commentCount: task.commentCount,
           })),
-          nextCursor:
-            rows.length > input.limit && last
-              ? Buffer.from(`n:${last.number}`, 'utf8').toString('base64url')
-              : null,
+          nextCursor: rows.length > kept && last ? encodeTaskCursor(last.number) : null,
         };
       }),
   }),
