@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { grantRuntimePrivileges } from '../src/database/runtime-privileges';
 import { createWorld } from './fixtures';
 import { useApi } from './harness';
 
@@ -65,6 +66,19 @@ describe('the runtime database role', () => {
   it('cannot read or write the migration bookkeeping', async () => {
     const { code } = await refusal(api.db.knex('knex_migrations').select('name'));
     expect(code).toBe('42501');
+  });
+
+  it('the grants step after migrating covers new tables, removes stale rights, and can run again', async () => {
+    const owner = api.database.openAsOwner();
+    const role = 'trellis_test_runtime';
+    await owner.knex.raw('create table later_module_table (id int)');
+    await owner.knex.raw('grant update, delete on activity to ??', [role]); // a stale right
+    await grantRuntimePrivileges(owner.knex, role);
+    await grantRuntimePrivileges(owner.knex, role);
+    await api.db.knex('later_module_table').insert({ id: 1 });
+    expect(await api.db.knex('later_module_table').update({ id: 2 })).toBe(1);
+    expect((await refusal(api.db.knex('activity').delete())).code).toBe('42501');
+    expect((await refusal(api.db.knex.raw('drop table later_module_table'))).code).toBe('42501');
   });
 
   it('still has every data right the API needs: the rest of the suite runs on it', async () => {
