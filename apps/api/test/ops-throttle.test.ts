@@ -21,16 +21,18 @@ const behindBalancer = useApi({
   SIGN_IN_WINDOW_SECONDS: 120,
 });
 
-// Sign-ups: two per address per hour; few hash slots and a small pool with a short acquire
-// timeout, so that hashing with a connection held would show up as 503s at once.
+// Sign-ups: two per address per hour. Hashes run one at a time (a flood of 40 takes seconds),
+// on a pool of 3 with a 3 s acquire timeout: a sign-up that held its connection while waiting
+// for and doing its hash would hold the whole pool, and the signed-in calls beside the flood
+// would time out with 503.
 const signUps = useApi(
   {
     TRUST_PROXY: true,
     SIGN_UP_PER_ADDRESS: 2,
-    PASSWORD_HASH_CONCURRENCY: 2,
-    PASSWORD_HASH_QUEUE: 4,
+    PASSWORD_HASH_CONCURRENCY: 1,
+    PASSWORD_HASH_QUEUE: 100,
   },
-  { max: 2, database: { pool: { max: 2, acquireTimeoutMs: 1_000 } } },
+  { max: 3, database: { pool: { max: 3, acquireTimeoutMs: 3_000 } } },
 );
 
 // Purges every second, with one-second windows: ended counters and dead tokens go quickly.
@@ -188,6 +190,10 @@ describe('sign-up over HTTP', () => {
       .client(undefined, { 'x-forwarded-for': '192.0.2.200' })
       .auth.signUp.mutate({ email: 'taken@example.com', password: PASSWORD, name: 'T' });
     const user = signUps.client(token);
+    // Connections in use, sampled while the flood runs: its 40 hashes, one at a time, take most
+    // of that time, so if hashing held a connection the pool would be full in nearly every sample.
+    const used: number[] = [];
+    const sampler = setInterval(() => used.push(signUps.db.poolStats().used), 5);
     // 40 sign-ups with a taken email, each from its own address (the per-address limit aside).
     const flood = Array.from({ length: 40 }, (_, n) =>
       codeOf(
@@ -202,7 +208,11 @@ describe('sign-up over HTTP', () => {
     })();
     const floodCodes = await Promise.all(flood);
     await during;
+    clearInterval(sampler);
     expect(normal).toEqual(Array.from({ length: 10 }, () => 'OK'));
+    const median = [...used].sort((a, b) => a - b)[Math.floor(used.length / 2)];
+    expect(used.length).toBeGreaterThan(20);
+    expect(median).toBeLessThanOrEqual(1);
     // The flood itself is answered, never with a 500: a taken email, a full hash queue (429), or
     // at worst a pool too small for 40 simultaneous transactions (503, shed like any overload).
     const allowed = ['CONFLICT', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE'];
