@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appRouter } from '../app-router';
 import type { ProcedureMeta } from '../trpc/init';
+import { WIRE_FORMAT_SECTION } from './wire-format';
 
 interface ProcedureDefinition {
   type: 'query' | 'mutation' | 'subscription';
@@ -41,6 +42,7 @@ export function renderApiDocs(): string {
     'of a workspace gets `NOT_FOUND` for anything in it. `SERVICE_UNAVAILABLE` (pool exhausted or',
     'database down) and `TIMEOUT` can come from any procedure; retry later.',
     '',
+    WIRE_FORMAT_SECTION,
   ];
   for (const [path, procedure] of Object.entries(procedures).sort(([a], [b]) =>
     a.localeCompare(b),

@@ -42,6 +42,19 @@ function fieldIssues(cause: unknown): FieldIssue[] | undefined {
   }));
 }
 
+/**
+ * A validation failure's message as a sentence a person reads (`Invalid input: title: Too big:
+ * expected string to have <=200 characters`); programs read the same issues from `data.issues`.
+ */
+function describeIssues(issues: readonly FieldIssue[]): string {
+  const shown = issues.slice(0, 5).map((issue) => {
+    const message = issue.message.replace(/^Invalid input: /, '');
+    return issue.path.length ? `${issue.path.join('.')}: ${message}` : message;
+  });
+  const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : '';
+  return `Invalid input: ${shown.join('; ')}${more}`;
+}
+
 /** Documentation carried by every procedure; docs/api.md is generated from it. */
 export interface ProcedureMeta {
   summary: string;
@@ -64,7 +77,11 @@ const t = initTRPC
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
       const issues = error.code === 'BAD_REQUEST' ? fieldIssues(error.cause) : undefined;
       return {
-        message: internal ? 'Internal server error' : shape.message,
+        message: internal
+          ? 'Internal server error'
+          : issues
+            ? describeIssues(issues)
+            : shape.message,
         code: shape.code,
         data: {
           code: shape.data.code,

@@ -30,6 +30,18 @@ function isAccepted(annotation: unknown): boolean {
 export const inputTransformer = {
   serialize: (value: unknown) => superjson.serialize(value),
   deserialize(value: unknown): unknown {
+    // Raw JSON sent without superjson's envelope would deserialize to undefined and fail
+    // validation as "expected object, received undefined", which hides the actual mistake.
+    if (
+      value !== undefined &&
+      (typeof value !== 'object' || value === null || !('json' in value))
+    ) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message:
+          'The input must be wrapped for superjson: send {"json": <input>} (dates also need "meta"; see "Wire format" in docs/api.md)',
+      });
+    }
     if (typeof value !== 'object' || value === null || !('meta' in value)) {
       return superjson.deserialize(value as Parameters<typeof superjson.deserialize>[0]);
     }
