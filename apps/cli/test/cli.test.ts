@@ -111,6 +111,16 @@ describe('a session with the trellis binary against the real API', () => {
     }
   });
 
+  it('filters by status and lists labels', async () => {
+    await trellis('tasks', 'move', 'ENG-2', 'in_progress');
+    const filtered = await trellis('tasks', 'list', 'ENG', '--status', 'in_progress');
+    expect(filtered.stdout.trimEnd().split('\n').slice(1)).toEqual([
+      expect.stringMatching(/^ENG-2\s+in_progress\s/),
+    ]);
+    await trellis('tasks', 'move', 'ENG-2', 'todo');
+    expect((await trellis('labels', 'list')).stdout).toMatch(/^NAME\s+COLOR\nbug\s+#d73a4a\n$/);
+  });
+
   it('--json prints exactly the API data', async () => {
     const result = await trellis('tasks', 'list', 'ENG', '--assignee', 'me', '--json');
     expect(result.code).toBe(0);
@@ -242,6 +252,20 @@ describe('the password prompt on a real terminal', () => {
     expect(screen).not.toContain(password);
     const file = path.join(terminalHome, 'trellis', 'config.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    // On a terminal the table has colour; piped (every other test here) it has none. Run
+    // asynchronously: the API answers from this process's event loop.
+    const coloured = spawn(
+      'script',
+      ['-qfec', `${process.execPath} ${BINARY} workspaces list`, '/dev/null'],
+      { env: { PATH: process.env.PATH ?? '', XDG_CONFIG_HOME: terminalHome, TERM: 'xterm' } },
+    );
+    let colouredScreen = '';
+    coloured.stdout.on('data', (chunk: Buffer) => (colouredScreen += chunk.toString()));
+    coloured.stdin.end();
+    expect(await new Promise((resolve) => coloured.on('close', resolve))).toBe(0);
+    expect(colouredScreen).toContain('\u001b[1m');
+    expect(colouredScreen).toContain(slug);
   });
 });
 
