@@ -126,6 +126,17 @@ describe('createTrellisClient against the real API', () => {
     for (const request of requests) expect(request.url.length).toBeLessThanOrEqual(2083);
   });
 
+  it("never puts more calls in one request than the API's batch limit (10)", async () => {
+    const { token } = await world();
+    const { requests, fetchImpl } = recordingFetch();
+    const client = createTrellisClient({ url: api.url, token, fetch: fetchImpl });
+    const answers = await Promise.all(Array.from({ length: 25 }, () => client.auth.me.query()));
+    expect(answers).toHaveLength(25);
+    const sizes = requests.map((request) => new URL(request.url).pathname.split(',').length);
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(25);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
+  });
+
   it('a token given as a function is read before every request', async () => {
     const first = await signedIn();
     const second = await signedIn();
