@@ -57,9 +57,10 @@ async function seed(): Promise<Seeded> {
     });
     const labels: Label[] = [];
     for (const [name, color] of [
+      // Sorted ignoring case, Beta sits between alpha and zeta; by code unit it would lead.
       ['zeta', '#111111'],
-      ['Alpha', '#222222'],
-      ['bug', '#333333'],
+      ['Beta', '#222222'],
+      ['alpha', '#333333'],
     ] as const) {
       labels.push(await createLabel(session, actor, { workspaceId: workspace.id, name, color }));
     }
@@ -80,7 +81,7 @@ async function seed(): Promise<Seeded> {
         })),
       })),
     });
-    // Task 4 (index 3) has labels zeta, Alpha, bug and 25 comments.
+    // Task 4 (index 3) has labels zeta, Beta, alpha and 25 comments.
     const detailed = await session.raw<{ rows: Array<{ id: string }> }>(
       'select id from tasks where project_id = ? and number = 4',
       [project.id],
@@ -195,7 +196,7 @@ describe('the references answer exactly what Trellis answers', () => {
         commentsCursor: string | null;
       }>
     ).result.data;
-    expect(json.labels.map((label) => label.name)).toEqual(['Alpha', 'bug', 'zeta']);
+    expect(json.labels.map((label) => label.name)).toEqual(['alpha', 'Beta', 'zeta']);
     expect(json.comments.map((comment) => comment.body)).toEqual(
       Array.from({ length: 20 }, (_, n) => `Comment ${n + 1} on task 3`),
     );
