@@ -1,6 +1,9 @@
 import { idSchema, requiredText } from '@trellis/kernel';
 import { z } from 'zod';
 
+/** Most labels one workspace holds: labels.list returns them all, so this bounds its answer. */
+export const MAX_LABELS_PER_WORKSPACE = 500;
+
 export const createLabelInput = z.strictObject({
   workspaceId: idSchema,
   name: requiredText(50),

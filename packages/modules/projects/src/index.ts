@@ -4,6 +4,7 @@ export {
   createProjectInput,
   getProjectByKeyInput,
   listProjectsInput,
+  MAX_PROJECTS_PER_WORKSPACE,
   projectSchema,
 } from './schemas';
 export { createProject } from './services/create-project';

@@ -1,6 +1,9 @@
 import { idSchema, requiredText } from '@trellis/kernel';
 import { z } from 'zod';
 
+/** Most projects one workspace holds: projects.list returns them all, so this bounds its answer. */
+export const MAX_PROJECTS_PER_WORKSPACE = 200;
+
 export const createProjectInput = z.strictObject({
   workspaceId: idSchema,
   key: z

@@ -3,12 +3,15 @@ import { ConflictError, type Actor } from '@trellis/kernel';
 import { requireRole } from '@trellis/workspaces';
 import type { z } from 'zod';
 import { toLabel, type Label } from '../label';
-import { LabelModel } from '../models/label-model';
-import { createLabelInput } from '../schemas';
+import { createLabelInput, MAX_LABELS_PER_WORKSPACE } from '../schemas';
 
 const NAME_TAKEN = 'labels_workspace_id_name_key';
 
-/** Creates a label (member or above). A name already used in the workspace, in any case, is a ConflictError. */
+/**
+ * Creates a label (member or above). A name already used in the workspace, in any case, is a
+ * ConflictError, and so is a label past MAX_LABELS_PER_WORKSPACE (labels.list is not paged:
+ * its answer is bounded by this quota).
+ */
 export async function createLabel(
   session: Session,
   actor: Actor,
@@ -16,9 +19,15 @@ export async function createLabel(
 ): Promise<Label> {
   const { workspaceId, name, color } = createLabelInput.parse(input);
   await requireRole(session, actor, workspaceId, 'member');
+  let rows: Label[];
   try {
-    const label = await LabelModel.query(session).insert({ workspaceId, name, color });
-    return toLabel(label);
+    // The quota is checked in the insert itself: no extra query, and an insert past it adds nothing.
+    ({ rows } = await session.raw<{ rows: Label[] }>(
+      `insert into labels (workspace_id, name, color)
+       select ?, ?, ? where (select count(*) from labels where workspace_id = ?) < ?
+       returning id, name, color`,
+      [workspaceId, name, color, workspaceId, MAX_LABELS_PER_WORKSPACE],
+    ));
   } catch (error) {
     const mapped = toDatabaseError(error);
     if (mapped instanceof UniqueViolationError && mapped.constraint === NAME_TAKEN) {
@@ -26,4 +35,11 @@ export async function createLabel(
     }
     throw error;
   }
+  const [label] = rows;
+  if (!label) {
+    throw new ConflictError(
+      `A workspace holds at most ${MAX_LABELS_PER_WORKSPACE} labels; this one is full`,
+    );
+  }
+  return toLabel(label);
 }

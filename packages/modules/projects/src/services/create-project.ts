@@ -2,13 +2,16 @@ import { UniqueViolationError, toDatabaseError, type Session } from '@trellis/db
 import { ConflictError, type Actor } from '@trellis/kernel';
 import { requireRole } from '@trellis/workspaces';
 import type { z } from 'zod';
-import { ProjectModel } from '../models/project-model';
 import { toProject, type Project } from '../project';
-import { createProjectInput } from '../schemas';
+import { createProjectInput, MAX_PROJECTS_PER_WORKSPACE } from '../schemas';
 
 const KEY_TAKEN = 'projects_workspace_id_key_key';
 
-/** Creates a project (owner or admin). A key already used in the workspace is a ConflictError. */
+/**
+ * Creates a project (owner or admin). A key already used in the workspace is a ConflictError,
+ * and so is a project past MAX_PROJECTS_PER_WORKSPACE (projects.list is not paged: its answer
+ * is bounded by this quota).
+ */
 export async function createProject(
   session: Session,
   actor: Actor,
@@ -16,9 +19,15 @@ export async function createProject(
 ): Promise<Project> {
   const { workspaceId, key, name } = createProjectInput.parse(input);
   await requireRole(session, actor, workspaceId, 'admin');
+  let rows: Project[];
   try {
-    const project = await ProjectModel.query(session).insert({ workspaceId, key, name });
-    return toProject(project);
+    // The quota is checked in the insert itself: no extra query, and an insert past it adds nothing.
+    ({ rows } = await session.raw<{ rows: Project[] }>(
+      `insert into projects (workspace_id, key, name)
+       select ?, ?, ? where (select count(*) from projects where workspace_id = ?) < ?
+       returning id, workspace_id as "workspaceId", key, name`,
+      [workspaceId, key, name, workspaceId, MAX_PROJECTS_PER_WORKSPACE],
+    ));
   } catch (error) {
     const mapped = toDatabaseError(error);
     if (mapped instanceof UniqueViolationError && mapped.constraint === KEY_TAKEN) {
@@ -26,4 +35,11 @@ export async function createProject(
     }
     throw error;
   }
+  const [project] = rows;
+  if (!project) {
+    throw new ConflictError(
+      `A workspace holds at most ${MAX_PROJECTS_PER_WORKSPACE} projects; this one is full`,
+    );
+  }
+  return toProject(project);
 }
