@@ -1,5 +1,6 @@
 export { identityMigrations } from './migrations';
 export type { User } from './user';
+export { toUser, USER_COLUMNS } from './user';
 export { authResultSchema, signInInput, signUpInput, userSchema } from './schemas';
 export { signUp } from './services/sign-up';
 export { signIn, INVALID_CREDENTIALS } from './services/sign-in';

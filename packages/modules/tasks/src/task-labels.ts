@@ -1,6 +1,6 @@
 import type { Session } from '@trellis/db';
 import { InvalidInputError } from '@trellis/kernel';
-import { LabelModel, findLabelsInWorkspace, type Label } from '@trellis/labels';
+import { LabelModel, findLabelsInWorkspace, selectLabels, type Label } from '@trellis/labels';
 import { toLabels } from './task-mapper';
 
 /**
@@ -25,10 +25,9 @@ export async function requireWorkspaceLabels(
   return toLabels(labels);
 }
 
-/** The labels on one task now (one query). */
+/** The labels on one task now, in the labels module's order (one query). */
 export async function findTaskLabels(session: Session, taskId: string): Promise<Label[]> {
-  const labels = await LabelModel.query(session)
-    .select('labels.id', 'labels.name', 'labels.color')
+  const labels = await selectLabels(LabelModel.query(session))
     .join('task_labels', 'task_labels.label_id', 'labels.id')
     .where('task_labels.task_id', taskId);
   return toLabels(labels);

@@ -1,5 +1,5 @@
-import type { User } from '@trellis/identity';
-import type { Label } from '@trellis/labels';
+import { toUser, type User } from '@trellis/identity';
+import { toLabel, type Label } from '@trellis/labels';
 import type { CommentModel } from './models/comment-model';
 import type { TaskModel } from './models/task-model';
 import type { CommentAuthorColumns, TaskRow } from './task-query';
@@ -16,32 +16,13 @@ interface UserLike {
   name: string;
 }
 
-interface LabelLike {
-  id: string;
-  name: string;
-  color: string;
-}
-
-export function toUser(user: UserLike): User {
-  return { id: user.id, email: user.email, name: user.name };
-}
-
-export function toLabel(label: LabelLike): Label {
-  return { id: label.id, name: label.name, color: label.color };
-}
-
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
- * Labels in one stable order whichever query produced them: by name ignoring case (as
- * @trellis/labels lists them; names are unique per workspace ignoring case), then by id.
+ * Labels keep the order they were read in: every query that reads labels orders them with
+ * @trellis/labels' selectLabels (by lower(name) under the database's collation, then name and
+ * id), so a task's labels and the workspace's label list agree, and no second order exists here.
  */
-export function toLabels(labels: readonly LabelLike[]): Label[] {
-  return labels
-    .map(toLabel)
-    .sort(
-      (a, b) => compareText(a.name.toLowerCase(), b.name.toLowerCase()) || compareText(a.id, b.id),
-    );
+export function toLabels(labels: readonly Label[]): Label[] {
+  return labels.map(toLabel);
 }
 
 export function taskKey(projectKey: string, number: number): string {
@@ -51,7 +32,7 @@ export function taskKey(projectKey: string, number: number): string {
 export interface TaskRelations {
   assignee: UserLike | null;
   reporter: UserLike;
-  labels: readonly LabelLike[];
+  labels: readonly Label[];
 }
 
 /** A task row plus its related users and labels, given explicitly. */

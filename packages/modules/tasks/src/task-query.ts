@@ -1,5 +1,5 @@
 import type { QueryBuilder } from 'objection';
-import type { LabelModel } from '@trellis/labels';
+import { selectLabels, type LabelModel } from '@trellis/labels';
 import type { CommentModel } from './models/comment-model';
 import type { TaskModel } from './models/task-model';
 import { COMMENTS_FIRST_PAGE } from './schemas';
@@ -53,8 +53,8 @@ export interface CommentAuthorColumns {
 }
 
 export const taskGraphModifiers = {
-  labelColumns: (query: QueryBuilder<LabelModel>) =>
-    query.select('labels.id', 'labels.name', 'labels.color'),
+  /** A `Label`'s columns, in the labels module's order (the graph keeps it per task). */
+  labelColumns: (query: QueryBuilder<LabelModel>) => selectLabels(query),
   oldestFirstWithAuthor: (query: QueryBuilder<CommentModel>) =>
     query
       .select(

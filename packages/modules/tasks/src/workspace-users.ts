@@ -1,8 +1,7 @@
 import type { Session } from '@trellis/db';
-import { UserModel, type User } from '@trellis/identity';
+import { UserModel, toUser, type User } from '@trellis/identity';
 import { MembershipModel } from '@trellis/workspaces';
 import { raw } from 'objection';
-import { toUser } from './task-mapper';
 
 export interface WorkspaceUser {
   user: User;

@@ -1,12 +1,12 @@
 import type { Session } from '@trellis/db';
 import { recordActivity } from '@trellis/activity';
-import { UserModel } from '@trellis/identity';
+import { UserModel, toUser } from '@trellis/identity';
 import type { Actor } from '@trellis/kernel';
 import type { z } from 'zod';
 import { CommentModel } from '../models/comment-model';
 import { addCommentInput } from '../schemas';
 import { findTaskForActor } from '../task-access';
-import { taskKey, toUser } from '../task-mapper';
+import { taskKey } from '../task-mapper';
 import type { Comment } from '../types';
 
 /**
