@@ -135,7 +135,7 @@ describe('a session with the trellis binary against the real API', () => {
     expect(fromApi.items.map((task) => task.key)).toEqual(['ENG-1']);
   });
 
-  it('moves a task, and a stale --version is a conflict (exit 5)', async () => {
+  it('moves a task, and a stale --if-version is a conflict (exit 5)', async () => {
     expect(await trellis('tasks', 'move', 'ENG-1', 'in_progress')).toMatchObject({
       code: 0,
       stdout: 'ENG-1 → in_progress\n',
@@ -166,6 +166,10 @@ describe('a session with the trellis binary against the real API', () => {
     expect(show.stdout).toMatch(/^ENG-1 {2}Fix the login page\n/);
     expect(show.stdout).toMatch(/Status\s+done/);
     expect(show.stdout).toMatch(/Ada CLI: Deployed on Monday/);
+    const comments = await trellis('comments', 'list', 'ENG-1');
+    expect(comments.stdout).toMatch(
+      new RegExp(`^WHEN \\(UTC\\)\\s+WHO\\s+COMMENT\\n.*${email}\\s+Deployed on Monday\\n$`),
+    );
     expect(
       (
         await trellis(

@@ -55,6 +55,7 @@ describe('--help', () => {
         'tasks move',
         'tasks delete',
         'comments add',
+        'comments list',
         'activity',
         'workspaces invite',
         'workspaces invitations',

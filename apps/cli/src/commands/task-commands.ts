@@ -83,10 +83,12 @@ function printTask(task: TaskDetail): void {
   }
   if (task.comments.length > 0) {
     printLine();
-    printLine(bold(`Comments (${task.comments.length})`));
+    printLine(bold('Comments'));
     for (const comment of task.comments) {
       printLine(`${dim(minute(comment.createdAt))} ${comment.author.name}: ${comment.body}`);
     }
+    // The API sends the first comments with the task; the rest come page by page.
+    if (task.commentsCursor) printLine(dim(`(more: trellis comments list ${task.key})`));
   }
 }
 
