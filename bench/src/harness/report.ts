@@ -3,6 +3,7 @@ import type { TargetCheck } from './targets';
 
 const SERVER_LABEL: Record<ServerName, string> = {
   trellis: 'Trellis',
+  before: 'Trellis before (BENCH_BEFORE_API)',
   baseline: 'hand-written (node:http + pg)',
   peer: 'Drizzle peer (tRPC + Fastify + Drizzle)',
   ceiling: 'tRPC ceiling (no-op query)',
@@ -41,6 +42,8 @@ export function renderMarkdown(
       'Every server runs as its own process on the same database with a pool of 10; the load generator is another process.',
     '',
   );
+  if (results.before)
+    lines.push(`"Trellis before" rows: the API built from ${results.before}.`, '');
   lines.push('## Targets', '', '| target | measured | met |', '|---|---|---|');
   for (const check of targets) {
     lines.push(
@@ -102,6 +105,7 @@ export function renderMarkdown(
 
 const COLORS: Record<ServerName, string> = {
   trellis: '#2563eb',
+  before: '#93c5fd',
   baseline: '#111827',
   peer: '#dc2626',
   ceiling: '#9ca3af',
@@ -119,17 +123,19 @@ export function renderChart(results: BenchResults): string {
   const parts: string[] = [];
   panels.forEach((scenario, index) => {
     const ox = index * width;
-    const series = (['baseline', 'peer', 'trellis', 'ceiling'] as const).map((server) => ({
-      server,
-      points: results.points
-        .filter(
-          (point) =>
-            point.server === server &&
-            (point.scenario === scenario ||
-              (server === 'ceiling' && scenario === 'auth.me' && point.scenario === 'noop')),
-        )
-        .sort((a, b) => a.connections - b.connections),
-    }));
+    const series = (['baseline', 'peer', 'before', 'trellis', 'ceiling'] as const).map(
+      (server) => ({
+        server,
+        points: results.points
+          .filter(
+            (point) =>
+              point.server === server &&
+              (point.scenario === scenario ||
+                (server === 'ceiling' && scenario === 'auth.me' && point.scenario === 'noop')),
+          )
+          .sort((a, b) => a.connections - b.connections),
+      }),
+    );
     const top =
       Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.requestsPerSecond))) * 1.1;
     const x = (connections: number) =>

@@ -1,6 +1,7 @@
 import type { WireCounts } from './wire-counter';
 
-export type ServerName = 'trellis' | 'baseline' | 'peer' | 'ceiling';
+/** `before`: Trellis built from another checkout (BENCH_BEFORE_API), for a before/after. */
+export type ServerName = 'trellis' | 'before' | 'baseline' | 'peer' | 'ceiling';
 
 export interface ResultPoint {
   server: ServerName;
@@ -38,6 +39,8 @@ export interface StatementCount extends WireCounts {
 
 export interface BenchResults {
   mode: 'full' | 'quick' | 'smoke';
+  /** The checkout the `before` rows ran from, when there are any. */
+  before?: string | undefined;
   startedAt: string;
   machine: {
     cpus: string;

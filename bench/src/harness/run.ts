@@ -79,18 +79,23 @@ export interface BenchOptions {
   resultsDir: string;
   /** The node binary every server runs on (default: this one); BENCH_NODE on the command line. */
   node?: string;
+  /** Another checkout's built apps/api, served beside Trellis as `before` (BENCH_BEFORE_API). */
+  beforeApiDir?: string;
   log?: (line: string) => void;
 }
 
 interface Servers {
   trellis: RunningTrellis;
+  before: RunningTrellis | undefined;
   references: Map<ReferenceName, RunningReference>;
 }
 
+const trellisOf = (servers: Servers, name: ServerName) =>
+  name === 'trellis' ? servers.trellis : name === 'before' ? servers.before : undefined;
 const originOf = (servers: Servers, name: ServerName) =>
-  name === 'trellis' ? servers.trellis.origin : servers.references.get(name)!.origin;
+  trellisOf(servers, name)?.origin ?? servers.references.get(name as ReferenceName)!.origin;
 const pidOf = (servers: Servers, name: ServerName) =>
-  name === 'trellis' ? servers.trellis.process.pid : servers.references.get(name)!.process.pid;
+  (trellisOf(servers, name) ?? servers.references.get(name as ReferenceName)!).process.pid;
 
 /** `pnpm bench`: one fresh database, the dataset, Trellis and the references, every point. */
 export async function runBench(
@@ -134,6 +139,7 @@ export async function runBench(
     const servers = await startServers(url, options, started);
     const results: BenchResults = {
       mode: options.mode,
+      before: options.beforeApiDir,
       startedAt: new Date().toISOString(),
       machine: {
         cpus: os.cpus()[0]?.model ?? 'unknown CPU',
@@ -161,6 +167,10 @@ export async function runBench(
         ? ['ceiling']
         : [
             'trellis',
+            // The earlier build answers reads only: its writes may predate today's schema.
+            ...(servers.before && REFERENCE_SCENARIOS.baseline.includes(scenario)
+              ? (['before'] as const)
+              : []),
             ...(['baseline', 'peer'] as const).filter((reference) =>
               REFERENCE_SCENARIOS[reference].includes(scenario),
             ),
@@ -247,13 +257,26 @@ async function startServers(
       : [],
   });
   started.push(trellis);
+  let before: RunningTrellis | undefined;
+  if (options.beforeApiDir) {
+    before = await launchTrellis({
+      databaseUrl: url,
+      port: await findFreePort(),
+      metricsPort: await findFreePort(),
+      build: 'dist',
+      node: options.node,
+      apiDir: options.beforeApiDir,
+      logFile: path.join(options.resultsDir, 'trellis-before.log'),
+    });
+    started.push(before);
+  }
   const references = new Map<ReferenceName, RunningReference>();
   for (const reference of ['baseline', 'peer', 'ceiling'] as const) {
     const running = await launchReference(reference, { databaseUrl: url, node: options.node });
     started.push(running);
     references.set(reference, running);
   }
-  return { trellis, references };
+  return { trellis, before, references };
 }
 
 function nodeVersion(node: string | undefined): string {
@@ -434,6 +457,9 @@ async function main(): Promise<void> {
       serverUrl: server.serverUrl,
       trellisBuild: 'dist',
       ...(process.env.BENCH_NODE ? { node: process.env.BENCH_NODE } : {}),
+      ...(process.env.BENCH_BEFORE_API
+        ? { beforeApiDir: path.resolve(process.env.BENCH_BEFORE_API) }
+        : {}),
       resultsDir,
     });
     process.stdout.write(`\n${renderTargetsTable(targets)}\nResults: bench/results/\n`);

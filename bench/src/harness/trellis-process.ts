@@ -26,14 +26,16 @@ export interface TrellisLaunch {
   nodeFlags?: string[];
   /** The node binary (default: the one running the harness). */
   node?: string;
+  /** Another checkout's apps/api (built), to measure a before/after in one run. */
+  apiDir?: string;
 }
 
 /**
  * The node arguments of `pnpm start` (apps/api's `start` script), so the bench runs the API
  * exactly as production does and follows any change to how it is started.
  */
-function startArguments(): string[] {
-  const manifest = JSON.parse(readFileSync(path.join(API_DIR, 'package.json'), 'utf8')) as {
+function startArguments(apiDir: string): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(apiDir, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
   const [command, ...args] = manifest.scripts.start.trim().split(/\s+/);
@@ -64,13 +66,14 @@ export async function waitForPort(
 }
 
 export async function launchTrellis(options: TrellisLaunch): Promise<RunningTrellis> {
+  const apiDir = options.apiDir ?? API_DIR;
   const args =
     options.build === 'dist'
-      ? startArguments()
+      ? startArguments(apiDir)
       : ['--import', TSX_LOADER, '--conditions=development', 'src/main.ts'];
   const log = openSync(options.logFile, 'a');
   const child = spawn(options.node ?? process.execPath, [...(options.nodeFlags ?? []), ...args], {
-    cwd: API_DIR,
+    cwd: apiDir,
     env: {
       ...process.env,
       DATABASE_URL: options.databaseUrl,
