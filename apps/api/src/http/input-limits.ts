@@ -92,7 +92,13 @@ export function registerInputLimits(app: FastifyInstance, config: ApiConfig): vo
       typeof request.body === 'string'
         ? request.body
         : (request.query as Record<string, unknown> | undefined)?.input;
-    if (typeof text === 'string' && jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    // Nesting deeper than MAX_JSON_DEPTH takes more than 2 × MAX_JSON_DEPTH characters: short
+    // inputs (a GET of one id) skip the scan.
+    if (
+      typeof text === 'string' &&
+      text.length > 2 * MAX_JSON_DEPTH &&
+      jsonDepthExceeds(text, MAX_JSON_DEPTH)
+    ) {
       return reply
         .code(400)
         .send(
