@@ -38,7 +38,11 @@ function startArguments(apiDir: string): string[] {
   const manifest = JSON.parse(readFileSync(path.join(apiDir, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
-  const [command, ...args] = manifest.scripts.start.trim().split(/\s+/);
+  // `exec node …` (the shell hands its process to node) or plain `node …`.
+  const [command, ...args] = manifest.scripts.start
+    .trim()
+    .replace(/^exec\s+/, '')
+    .split(/\s+/);
   if (command !== 'node')
     throw new Error(`apps/api's start script no longer runs node: ${command}`);
   return args;
