@@ -1,11 +1,10 @@
-import { activityEntrySchema, listActivity, listActivityInput } from '@trellis/activity';
-import { requireRole } from '@trellis/workspaces';
+import { activityEntrySchema, listActivityInput } from '@trellis/activity';
+import { listWorkspaceActivity } from '@trellis/workspaces';
 import { z } from 'zod';
 import { router } from '../trpc/init';
 import { authedProcedure } from '../trpc/procedures';
 
 export const activityRouter = router({
-  // Activity sits below workspaces in the module order, so membership is checked here.
   list: authedProcedure
     .meta({
       summary:
@@ -14,8 +13,5 @@ export const activityRouter = router({
     })
     .input(listActivityInput)
     .output(z.array(activityEntrySchema))
-    .query(async ({ ctx, input }) => {
-      await requireRole(ctx.session, ctx.actor, input.workspaceId, 'viewer');
-      return listActivity(ctx.session, input);
-    }),
+    .query(({ ctx, input }) => listWorkspaceActivity(ctx.session, ctx.actor, input)),
 });

@@ -3,21 +3,13 @@ import {
   createProjectInput,
   getProjectByKey,
   getProjectByKeyInput,
-  listProjects,
   listProjectsInput,
   projectSchema,
 } from '@trellis/projects';
-import { countOpenTasks } from '@trellis/tasks';
+import { listProjectsWithOpenTaskCounts, projectWithOpenTaskCountSchema } from '@trellis/tasks';
 import { z } from 'zod';
 import { router } from '../trpc/init';
 import { authedProcedure } from '../trpc/procedures';
-
-const projectListItemSchema = z.object({
-  id: z.string(),
-  key: z.string(),
-  name: z.string(),
-  openTaskCount: z.number().int().min(0),
-});
 
 export const projectsRouter = router({
   create: authedProcedure
@@ -38,8 +30,6 @@ export const projectsRouter = router({
     .output(projectSchema)
     .query(({ ctx, input }) => getProjectByKey(ctx.session, ctx.actor, input)),
 
-  // Projects sit below tasks in the module order, so the open-task counts come from the
-  // tasks module and are joined here: two queries, whatever the number of projects.
   list: authedProcedure
     .meta({
       summary:
@@ -47,18 +37,6 @@ export const projectsRouter = router({
       errors: ['UNAUTHORIZED', 'NOT_FOUND'],
     })
     .input(listProjectsInput)
-    .output(z.array(projectListItemSchema))
-    .query(async ({ ctx, input }) => {
-      const projects = await listProjects(ctx.session, ctx.actor, input);
-      const openCounts = await countOpenTasks(
-        ctx.session,
-        projects.map((project) => project.id),
-      );
-      return projects.map(({ id, key, name }) => ({
-        id,
-        key,
-        name,
-        openTaskCount: openCounts.get(id) ?? 0,
-      }));
-    }),
+    .output(z.array(projectWithOpenTaskCountSchema))
+    .query(({ ctx, input }) => listProjectsWithOpenTaskCounts(ctx.session, ctx.actor, input)),
 });

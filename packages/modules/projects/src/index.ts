@@ -11,4 +11,5 @@ export { createProject } from './services/create-project';
 export { listProjects } from './services/list-projects';
 export { getProjectByKey } from './services/get-project-by-key';
 export { getProjectForActor } from './services/get-project-for-actor';
+export { reserveTaskNumbers } from './services/reserve-task-numbers';
 export { ProjectModel } from './models/project-model';

@@ -27,5 +27,10 @@ export { addComment } from './services/add-comment';
 export { listComments } from './services/list-comments';
 export { MAX_PAGE_TEXT } from './page-text-budget';
 export { countOpenTasks } from './services/count-open-tasks';
+export {
+  listProjectsWithOpenTaskCounts,
+  projectWithOpenTaskCountSchema,
+} from './services/list-projects-with-open-task-counts';
+export type { ProjectWithOpenTaskCount } from './services/list-projects-with-open-task-counts';
 export { importTasks } from './services/import-tasks';
 export type { ImportResult } from './services/import-tasks';

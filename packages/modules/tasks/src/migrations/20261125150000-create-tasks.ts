@@ -2,7 +2,7 @@ import type { Knex, Migration } from '@trellis/db';
 
 /**
  * Tasks, numbered per project. `number` comes from `projects.last_task_number` (owned by the
- * projects module) through the TaskNumberAllocator; the unique constraint is the last line of
+ * projects module) through its reserveTaskNumbers; the unique constraint is the last line of
  * defence against a duplicate. Its b-tree index on (project_id, number) also serves the
  * newest-first listing and the keyset pagination (scanned backwards).
  */

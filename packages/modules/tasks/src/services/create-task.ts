@@ -1,15 +1,14 @@
 import type { Session } from '@trellis/db';
 import { recordActivity } from '@trellis/activity';
 import { InvalidInputError, type Actor } from '@trellis/kernel';
-import { getProjectForActor } from '@trellis/projects';
+import { getProjectForActor, reserveTaskNumbers } from '@trellis/projects';
+import { findWorkspaceUsers } from '@trellis/workspaces';
 import type { z } from 'zod';
 import { TaskModel } from '../models/task-model';
 import { createTaskInput } from '../schemas';
 import { replaceTaskLabels, requireWorkspaceLabels } from '../task-labels';
 import { toTask } from '../task-mapper';
-import { TaskNumberAllocator } from '../task-number-allocator';
 import type { Task } from '../types';
-import { findWorkspaceUsers } from '../workspace-users';
 
 /**
  * Creates a task in a project (member or above), reported by the actor. Queries: project and
@@ -38,7 +37,7 @@ export async function createTask(
   if (!reporter) throw new Error(`The acting user ${actor.userId} does not exist`);
   const labels = await requireWorkspaceLabels(session, project.workspaceId, input.labelIds);
 
-  const number = await new TaskNumberAllocator(session).next(project.id);
+  const number = await reserveTaskNumbers(session, project.id);
   const task = await TaskModel.query(session)
     .insert({
       projectId: project.id,

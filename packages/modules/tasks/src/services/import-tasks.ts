@@ -1,14 +1,13 @@
 import type { Session } from '@trellis/db';
 import { recordActivities } from '@trellis/activity';
 import { InvalidInputError, type Actor } from '@trellis/kernel';
-import { getProjectForActor } from '@trellis/projects';
+import { getProjectForActor, reserveTaskNumbers } from '@trellis/projects';
+import { findWorkspaceUsers } from '@trellis/workspaces';
 import type { z } from 'zod';
 import { CommentModel } from '../models/comment-model';
 import { TaskModel } from '../models/task-model';
 import { importTasksInput } from '../schemas';
 import { requireWorkspaceLabels } from '../task-labels';
-import { TaskNumberAllocator } from '../task-number-allocator';
-import { findWorkspaceUsers } from '../workspace-users';
 
 export interface ImportResult {
   imported: number;
@@ -69,10 +68,7 @@ export async function importTasks(
     ...new Set(input.tasks.flatMap((task) => task.labelIds)),
   ]);
 
-  const firstNumber = await new TaskNumberAllocator(session).reserve(
-    project.id,
-    input.tasks.length,
-  );
+  const firstNumber = await reserveTaskNumbers(session, project.id, input.tasks.length);
   const inserted: Array<{ id: string; number: number }> = [];
   await insertInChunks(
     input.tasks.map((task, index) => ({

@@ -3,6 +3,7 @@ import { recordActivity } from '@trellis/activity';
 import { ConflictError, InvalidInputError, type Actor } from '@trellis/kernel';
 import { raw } from 'objection';
 import type { Label } from '@trellis/labels';
+import { findWorkspaceUsers } from '@trellis/workspaces';
 import type { z } from 'zod';
 import { TaskModel } from '../models/task-model';
 import { updateTaskInput } from '../schemas';
@@ -10,7 +11,6 @@ import { findTaskForActor } from '../task-access';
 import { findTaskLabels, replaceTaskLabels, requireWorkspaceLabels } from '../task-labels';
 import { joinedUsers, toTask } from '../task-mapper';
 import type { Task } from '../types';
-import { findWorkspaceUsers } from '../workspace-users';
 
 /** The columns updateTask may write, each copied by name (never the input object itself). */
 interface TaskPatch {
