@@ -26,6 +26,8 @@ export interface LaunchOptions {
   nodeFlags?: string[];
   /** The node binary (default: the one running this process), e.g. Node 24's for the bench. */
   node?: string;
+  /** Extra environment, e.g. BASELINE_TRANSACTION=1. */
+  env?: Record<string, string>;
 }
 
 const READY = /^listening (http:\/\/\S+)$/;
@@ -44,6 +46,7 @@ export async function launchReference(
     {
       env: {
         ...process.env,
+        ...options.env,
         DATABASE_URL: options.databaseUrl,
         PORT: String(options.port ?? 0),
         HOST: options.host ?? '127.0.0.1',

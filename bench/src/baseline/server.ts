@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
 import { announceReady, readReferenceSettings, REFERENCE_POOL_SIZE } from '../reference-process';
+import { transactionalPool } from './transactional-pool';
 import {
   COMMENTS_FIRST_PAGE,
   encodeCommentCursor,
@@ -39,9 +40,14 @@ import {
 } from './trpc-wire';
 
 const settings = readReferenceSettings();
-const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: REFERENCE_POOL_SIZE });
+const connections = new pg.Pool({
+  connectionString: settings.databaseUrl,
+  max: REFERENCE_POOL_SIZE,
+});
 // An idle client's error (PostgreSQL restarted) must not kill the process; the next query fails.
-pool.on('error', () => {});
+connections.on('error', () => {});
+const pool =
+  process.env.BASELINE_TRANSACTION === '1' ? transactionalPool(connections) : connections;
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{16,256})$/;
 const MAX_TOKEN_LENGTH = 128;
@@ -232,6 +238,6 @@ server.listen(settings.port, settings.host, () => {
   announceReady(settings.host, port, async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await pool.end();
+    await connections.end();
   });
 });

@@ -5,6 +5,7 @@ const SERVER_LABEL: Record<ServerName, string> = {
   trellis: 'Trellis',
   before: 'Trellis before (BENCH_BEFORE_API)',
   baseline: 'hand-written (node:http + pg)',
+  'baseline-tx': 'hand-written + one transaction per request',
   peer: 'Drizzle peer (tRPC + Fastify + Drizzle)',
   ceiling: 'tRPC ceiling (no-op query)',
 };
@@ -107,6 +108,7 @@ const COLORS: Record<ServerName, string> = {
   trellis: '#2563eb',
   before: '#93c5fd',
   baseline: '#111827',
+  'baseline-tx': '#6b7280',
   peer: '#dc2626',
   ceiling: '#9ca3af',
 };

@@ -1,7 +1,10 @@
 import type { WireCounts } from './wire-counter';
 
-/** `before`: Trellis built from another checkout (BENCH_BEFORE_API), for a before/after. */
-export type ServerName = 'trellis' | 'before' | 'baseline' | 'peer' | 'ceiling';
+/**
+ * `before`: Trellis built from another checkout (BENCH_BEFORE_API), for a before/after;
+ * `baseline-tx`: the hand-written server with one transaction per request (its price).
+ */
+export type ServerName = 'trellis' | 'before' | 'baseline' | 'baseline-tx' | 'peer' | 'ceiling';
 
 export interface ResultPoint {
   server: ServerName;

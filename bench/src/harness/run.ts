@@ -88,14 +88,17 @@ interface Servers {
   trellis: RunningTrellis;
   before: RunningTrellis | undefined;
   references: Map<ReferenceName, RunningReference>;
+  /** The hand-written server with BASELINE_TRANSACTION=1. */
+  baselineTx: RunningReference;
 }
 
 const trellisOf = (servers: Servers, name: ServerName) =>
   name === 'trellis' ? servers.trellis : name === 'before' ? servers.before : undefined;
-const originOf = (servers: Servers, name: ServerName) =>
-  trellisOf(servers, name)?.origin ?? servers.references.get(name as ReferenceName)!.origin;
-const pidOf = (servers: Servers, name: ServerName) =>
-  (trellisOf(servers, name) ?? servers.references.get(name as ReferenceName)!).process.pid;
+const processOf = (servers: Servers, name: ServerName) =>
+  trellisOf(servers, name) ??
+  (name === 'baseline-tx' ? servers.baselineTx : servers.references.get(name as ReferenceName)!);
+const originOf = (servers: Servers, name: ServerName) => processOf(servers, name).origin;
+const pidOf = (servers: Servers, name: ServerName) => processOf(servers, name).process.pid;
 
 /** `pnpm bench`: one fresh database, the dataset, Trellis and the references, every point. */
 export async function runBench(
@@ -162,7 +165,8 @@ export async function runBench(
       crowd: [],
     };
 
-    const serversFor = (scenario: ScenarioName): ServerName[] =>
+    const priceAt = settings.concurrencies.includes(64) ? 64 : settings.concurrencies[0];
+    const serversFor = (scenario: ScenarioName, connections: number): ServerName[] =>
       scenario === 'noop'
         ? ['ceiling']
         : [
@@ -174,13 +178,17 @@ export async function runBench(
             ...(['baseline', 'peer'] as const).filter((reference) =>
               REFERENCE_SCENARIOS[reference].includes(scenario),
             ),
+            // The price of one transaction per request, at the machine's limit (64 connections).
+            ...(connections === priceAt && REFERENCE_SCENARIOS.baseline.includes(scenario)
+              ? (['baseline-tx'] as const)
+              : []),
           ];
     for (const connections of settings.concurrencies) {
       for (const scenarioName of [...TRELLIS_SCENARIOS, 'noop'] as ScenarioName[]) {
         const runs = connections === 64 ? settings.runsAt64 : 1;
         const collected = new Map<ServerName, ResultPoint[]>();
         for (let run = 0; run < runs; run += 1) {
-          for (const server of serversFor(scenarioName)) {
+          for (const server of serversFor(scenarioName, connections)) {
             const scenario = buildScenario(scenarioName, dataset);
             const origin = originOf(servers, server);
             if (settings.warmupSeconds > 0 && run === 0) {
@@ -276,7 +284,13 @@ async function startServers(
     started.push(running);
     references.set(reference, running);
   }
-  return { trellis, before, references };
+  const baselineTx = await launchReference('baseline', {
+    databaseUrl: url,
+    node: options.node,
+    env: { BASELINE_TRANSACTION: '1' },
+  });
+  started.push(baselineTx);
+  return { trellis, before, references, baselineTx };
 }
 
 function nodeVersion(node: string | undefined): string {
