@@ -459,7 +459,7 @@ async function main(): Promise<void> {
         '--conditions=development',
         fileURLToPath(new URL('../growth/run.ts', import.meta.url)),
       ],
-      { stdio: 'inherit' },
+      { stdio: 'inherit', cwd: fileURLToPath(new URL('../../', import.meta.url)) },
     );
     const [code] = (await once(growth, 'exit')) as [number | null];
     process.exit(code ?? 1);
