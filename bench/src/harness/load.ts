@@ -8,6 +8,7 @@ export interface LoadPoint {
   max: number;
   /** Connection errors, timeouts and answers that were not 2xx. */
   errors: number;
+  /** Requests answered. */
   total: number;
 }
 

@@ -1,3 +1,4 @@
+import type { LoadPoint } from './load';
 import type { WireCounts } from './wire-counter';
 
 /**
@@ -6,17 +7,11 @@ import type { WireCounts } from './wire-counter';
  */
 export type ServerName = 'trellis' | 'before' | 'baseline' | 'baseline-tx' | 'peer' | 'ceiling';
 
-export interface ResultPoint {
+/** One point: what autocannon measured, for one server, scenario and concurrency. */
+export interface ResultPoint extends LoadPoint {
   server: ServerName;
   scenario: string;
   connections: number;
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  max: number;
-  errors: number;
-  /** Requests answered. */
-  total: number;
   /** CPU time the server process spent per request (Linux /proc), whatever else the machine ran. */
   cpuMsPerRequest?: number | undefined;
   /** Runs averaged into this point (two alternating runs at 64 connections in a full run). */
