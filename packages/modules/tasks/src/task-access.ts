@@ -1,5 +1,6 @@
 import type { Session } from '@trellis/db';
 import { NotFoundError, type Actor } from '@trellis/kernel';
+import { JOINED_PROJECT_WORKSPACE_ID, joinProject } from '@trellis/projects';
 import { assertRole, joinActorRole, type Role } from '@trellis/workspaces';
 import { TaskModel } from './models/task-model';
 import { selectTaskWithUsers, taskGraphModifiers, type TaskRow } from './task-query';
@@ -39,23 +40,17 @@ export async function findTaskForActor(
   graph?: string,
 ): Promise<TaskAccess> {
   const locator: TaskLocator = typeof taskId === 'string' ? { id: taskId } : taskId;
-  let query = selectTaskWithUsers(TaskModel.query(session))
-    .select(
-      'projects.key as project_key',
-      'projects.name as project_name',
-      'projects.workspace_id as workspace_id',
-    )
-    .join('projects', 'projects.id', 'tasks.project_id')
-    .first();
+  let query = joinProject(
+    selectTaskWithUsers(TaskModel.query(session)),
+    'tasks.project_id',
+    'id' in locator ? undefined : { workspaceId: locator.workspaceId, key: locator.projectKey },
+  ).first();
   query =
     'id' in locator
       ? query.where('tasks.id', locator.id)
-      : query
-          .where('projects.workspace_id', locator.workspaceId)
-          .where('projects.key', locator.projectKey)
-          .where('tasks.number', locator.number);
+      : query.where('tasks.number', locator.number);
   if (graph) query = query.withGraphFetched(graph).modifiers(taskGraphModifiers);
-  const row = (await joinActorRole(query, actor, 'projects.workspace_id')) as
+  const row = (await joinActorRole(query, actor, JOINED_PROJECT_WORKSPACE_ID)) as
     (TaskRow & AccessColumns) | undefined;
   const role = assertRole(row?.actorRole, minimum, 'Task');
   if (!row) throw new NotFoundError('Task');
