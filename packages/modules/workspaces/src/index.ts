@@ -6,6 +6,8 @@ export {
   createWorkspaceInput,
   getWorkspaceInput,
   leaveWorkspaceInput,
+  MAX_MEMBERS_PER_WORKSPACE,
+  MAX_WORKSPACES_PER_USER,
   memberRoleSchema,
   memberSchema,
   removeMemberInput,

@@ -3,6 +3,18 @@ import { idSchema, requiredText } from '@trellis/kernel';
 import { z } from 'zod';
 import { invitableRoleSchema, roleSchema, type Role } from './role';
 
+/**
+ * Most workspaces one user belongs to (created or joined): workspaces.list returns them all, so
+ * this bounds its answer. Checked when creating a workspace and when accepting an invitation.
+ */
+export const MAX_WORKSPACES_PER_USER = 100;
+
+/**
+ * Most members one workspace holds: workspaces.get returns them all, so this bounds its answer.
+ * Checked when accepting an invitation; pending invitations do not count (they are not members).
+ */
+export const MAX_MEMBERS_PER_WORKSPACE = 500;
+
 export interface WorkspaceSummary {
   id: string;
   name: string;

@@ -4,14 +4,17 @@ import { ConflictError, NotFoundError, type Actor } from '@trellis/kernel';
 import type { z } from 'zod';
 import { invitationIdInput, type AcceptedInvitation } from '../invitation-schemas';
 import { WorkspaceModel } from '../models/workspace-model';
+import { MAX_MEMBERS_PER_WORKSPACE, MAX_WORKSPACES_PER_USER } from '../schemas';
 import type { InvitableRole } from '../role';
 
 const ALREADY_MEMBER = 'memberships_pkey';
 
-interface JoinedRow {
-  workspace_id: string;
-  role: InvitableRole;
+interface AcceptRow {
   inviter_id: string;
+  actor_full: boolean;
+  workspace_full: boolean;
+  workspace_id: string | null;
+  role: InvitableRole | null;
 }
 
 /**
@@ -19,7 +22,10 @@ interface JoinedRow {
  * member with the invited role, and `member.added` is recorded. An invitation for another
  * email, an expired or answered one, and no invitation at all are the same NotFoundError.
  * One statement marks the invitation accepted and inserts the membership, so two accepts at
- * once make one member. Queries: accept (1), workspace (1), activity (1).
+ * once make one member. The quotas are checked in that statement too (no extra query): an actor
+ * who already belongs to MAX_WORKSPACES_PER_USER workspaces, or a workspace that already has
+ * MAX_MEMBERS_PER_WORKSPACE members, is a ConflictError and the invitation stays pending.
+ * Queries: accept (1), workspace (1), activity (1).
  */
 export async function acceptInvitation(
   session: Session,
@@ -27,22 +33,46 @@ export async function acceptInvitation(
   input: z.input<typeof invitationIdInput>,
 ): Promise<AcceptedInvitation> {
   const { id } = invitationIdInput.parse(input);
-  let joined: JoinedRow | undefined;
+  let row: AcceptRow | undefined;
   try {
-    const { rows } = await session.raw<{ rows: JoinedRow[] }>(
-      `with accepted as (
+    const { rows } = await session.raw<{ rows: AcceptRow[] }>(
+      `with invitation as (
+         select invitations.id, invitations.inviter_id,
+                (select count(*) from memberships where user_id = ?) >= ? as actor_full,
+                (select count(*) from memberships
+                  where memberships.workspace_id = invitations.workspace_id) >= ? as workspace_full
+           from invitations
+          where invitations.id = ? and invitations.status = 'pending'
+            and invitations.expires_at > now()
+            and invitations.email = (select email from users where id = ?)
+       ),
+       accepted as (
          update invitations
             set status = 'accepted', answered_at = now(), updated_at = now()
-          where id = ? and status = 'pending' and expires_at > now()
-            and email = (select email from users where id = ?)
-         returning workspace_id, role, inviter_id
+           from invitation
+          where invitations.id = invitation.id and invitations.status = 'pending'
+            and invitations.expires_at > now()
+            and not invitation.actor_full and not invitation.workspace_full
+         returning invitations.workspace_id, invitations.role
+       ),
+       joined as (
+         insert into memberships (workspace_id, user_id, role)
+         select workspace_id, ?, role from accepted
+         returning workspace_id, role
        )
-       insert into memberships (workspace_id, user_id, role)
-       select workspace_id, ?, role from accepted
-       returning workspace_id, role, (select inviter_id from accepted) as inviter_id`,
-      [id, actor.userId, actor.userId],
+       select invitation.inviter_id, invitation.actor_full, invitation.workspace_full,
+              joined.workspace_id, joined.role
+         from invitation left join joined on true`,
+      [
+        actor.userId,
+        MAX_WORKSPACES_PER_USER,
+        MAX_MEMBERS_PER_WORKSPACE,
+        id,
+        actor.userId,
+        actor.userId,
+      ],
     );
-    joined = rows[0];
+    row = rows[0];
   } catch (error) {
     const mapped = toDatabaseError(error);
     if (mapped instanceof UniqueViolationError && mapped.constraint === ALREADY_MEMBER) {
@@ -50,6 +80,21 @@ export async function acceptInvitation(
     }
     throw error;
   }
+  if (row?.actor_full) {
+    throw new ConflictError(
+      `A user belongs to at most ${MAX_WORKSPACES_PER_USER} workspaces; leave one before accepting`,
+    );
+  }
+  if (row?.workspace_full) {
+    throw new ConflictError(
+      `A workspace holds at most ${MAX_MEMBERS_PER_WORKSPACE} members; this one is full`,
+    );
+  }
+  // No invitation, or another accept of it committed first.
+  const joined =
+    row?.workspace_id && row.role
+      ? { workspace_id: row.workspace_id, role: row.role, inviter_id: row.inviter_id }
+      : undefined;
   if (!joined) throw new NotFoundError('Invitation');
 
   const workspace = await WorkspaceModel.query(session)
