@@ -21,11 +21,19 @@ interface Outcome {
   output: string;
 }
 
+/**
+ * The environment of a person's shell: without the npm_* variables that the pnpm running this
+ * test set (npx, started under them, warns about each one it does not know).
+ */
+function shellEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+}
+
 function run(command: string, env: Record<string, string> = {}, timeoutMs = 240_000) {
   return new Promise<Outcome>((resolve, reject) => {
     const child = spawn('bash', ['-c', command], {
       cwd: root,
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...env },
+      env: { ...shellEnvironment(), FORCE_COLOR: '0', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
