@@ -14,6 +14,8 @@ import {
   type World,
 } from './load';
 
+/** The API's smallest body limit (SMALL_BODY_LIMIT_BYTES, for procedures with small inputs). */
+const SMALLEST_BODY_LIMIT_BYTES = 16 * 1024;
 const SEED = 20_261_125;
 const REQUESTS = 2_400;
 const BODY_LIMIT = 1_048_576;
@@ -406,9 +408,14 @@ describe('malformed requests', { timeout: 120_000 }, () => {
     ).toEqual([]);
     expect(answers.filter((answer) => answer.failure === 'timeout')).toEqual([]);
     // A connection closed without an answer is acceptable only for a body over the limit
-    // (answered 413 while the client still sends) or bytes that are not HTTP at all.
+    // (answered 413 while the client still sends: 'huge body', and the deepest 'deep nesting'
+    // bodies, which pass the 16 KiB limit of small-input procedures; Node 24 resets those more
+    // often than Node 20) or bytes that are not HTTP at all.
     const resets = countBy(
-      answers.filter((answer) => answer.failure === 'reset'),
+      answers.filter(
+        (answer, index) =>
+          answer.failure === 'reset' && requests[index]!.bytes.length <= SMALLEST_BODY_LIMIT_BYTES,
+      ),
       (answer) => answer.category,
     );
     expect(
