@@ -82,6 +82,8 @@ export interface BenchOptions {
   /** Another checkout's built apps/api, served beside Trellis as `before` (BENCH_BEFORE_API). */
   beforeApiDir?: string;
   log?: (line: string) => void;
+  /** Only these scenarios (`--only auth.me,tasks.get`), for profiling one path; targets need all. */
+  only?: ScenarioName[];
 }
 
 interface Servers {
@@ -185,6 +187,7 @@ export async function runBench(
           ];
     for (const connections of settings.concurrencies) {
       for (const scenarioName of [...TRELLIS_SCENARIOS, 'noop'] as ScenarioName[]) {
+        if (options.only && !options.only.includes(scenarioName)) continue;
         const runs = connections === 64 ? settings.runsAt64 : 1;
         const collected = new Map<ServerName, ResultPoint[]>();
         for (let run = 0; run < runs; run += 1) {
@@ -438,14 +441,22 @@ async function countStatements(
   return counts;
 }
 
-/** The command line: `pnpm bench [--quick | --growth]`. */
+const USAGE = 'use pnpm bench [--quick | --growth] [--only <scenario>[,<scenario>…]]';
+
+/** The command line: `pnpm bench [--quick | --growth] [--only auth.me,tasks.get]`. */
 async function main(): Promise<void> {
   const args = process.argv.slice(2).filter((arg) => arg !== '--');
-  const unknown = args.filter((arg) => !['--quick', '--growth'].includes(arg));
+  const onlyAt = args.indexOf('--only');
+  const only =
+    onlyAt === -1 ? undefined : (args.splice(onlyAt, 2)[1] ?? '').split(',').filter(Boolean);
+  const scenarios: string[] = [...TRELLIS_SCENARIOS, 'noop'];
+  const unknown = [
+    ...args.filter((arg) => !['--quick', '--growth'].includes(arg)),
+    ...(only?.length === 0 ? ['--only without a scenario'] : []),
+    ...(only ?? []).filter((name) => !scenarios.includes(name)).map((name) => `--only ${name}`),
+  ];
   if (unknown.length > 0) {
-    process.stderr.write(
-      `unknown option ${unknown.join(' ')}: use pnpm bench [--quick | --growth]\n`,
-    );
+    process.stderr.write(`unknown option ${unknown.join(', ')}: ${USAGE}\n`);
     process.exit(2);
   }
   const resultsDir = fileURLToPath(new URL('../../results/', import.meta.url));
@@ -474,7 +485,9 @@ async function main(): Promise<void> {
       ...(process.env.BENCH_BEFORE_API
         ? { beforeApiDir: path.resolve(process.env.BENCH_BEFORE_API) }
         : {}),
-      resultsDir,
+      // A partial run is for profiling: it keeps bench/results/ as the last full or quick run left it.
+      resultsDir: only ? path.join(os.tmpdir(), 'trellis-bench-only') : resultsDir,
+      ...(only ? { only: only as ScenarioName[] } : {}),
     });
     process.stdout.write(`\n${renderTargetsTable(targets)}\nResults: bench/results/\n`);
     process.exitCode = targets.some((target) => target.met === false) ? 1 : 0;
