@@ -51,4 +51,23 @@ describe('pnpm bench harness', () => {
       rmSync(resultsDir, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('runs only the scenarios it is given (--only)', async () => {
+    const { adminUrl } = inject('trellisTestServer');
+    const resultsDir = mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-'));
+    try {
+      const { results } = await runBench({
+        mode: 'smoke',
+        serverUrl: adminUrl,
+        trellisBuild: 'source',
+        resultsDir,
+        log: () => undefined,
+        only: ['auth.me'],
+      });
+      expect(results.points.length).toBeGreaterThan(0);
+      expect(new Set(results.points.map((point) => point.scenario))).toEqual(new Set(['auth.me']));
+    } finally {
+      rmSync(resultsDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

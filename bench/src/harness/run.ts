@@ -459,7 +459,10 @@ async function main(): Promise<void> {
     process.stderr.write(`unknown option ${unknown.join(', ')}: ${USAGE}\n`);
     process.exit(2);
   }
-  const resultsDir = fileURLToPath(new URL('../../results/', import.meta.url));
+  // A partial run is for profiling: it keeps bench/results/ as the last full or quick run left it.
+  const resultsDir = only
+    ? path.join(os.tmpdir(), 'trellis-bench-only')
+    : fileURLToPath(new URL('../../results/', import.meta.url));
   if (args.includes('--growth')) {
     // The growth study (1M against 20k tasks) is its own program: bench/src/growth/run.ts.
     const growth = spawn(
@@ -485,11 +488,10 @@ async function main(): Promise<void> {
       ...(process.env.BENCH_BEFORE_API
         ? { beforeApiDir: path.resolve(process.env.BENCH_BEFORE_API) }
         : {}),
-      // A partial run is for profiling: it keeps bench/results/ as the last full or quick run left it.
-      resultsDir: only ? path.join(os.tmpdir(), 'trellis-bench-only') : resultsDir,
+      resultsDir,
       ...(only ? { only: only as ScenarioName[] } : {}),
     });
-    process.stdout.write(`\n${renderTargetsTable(targets)}\nResults: bench/results/\n`);
+    process.stdout.write(`\n${renderTargetsTable(targets)}\nResults: ${resultsDir}\n`);
     process.exitCode = targets.some((target) => target.met === false) ? 1 : 0;
   } finally {
     await server.stop();
