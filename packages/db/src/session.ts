@@ -51,7 +51,8 @@ export class Session {
   readonly id = nextSessionId++;
   #state: SessionState = 'active';
   readonly #scope: TransactionScope;
-  readonly #knex: Knex;
+  /** Bound on first use: most requests on the hot path (authentication) never build a query. */
+  #knex: Knex | undefined;
   /** Captured when the transaction opened; formatted (source maps and all) only if reported. */
   readonly #opening: Error | undefined;
   /** Queries run in this transaction (savepoints included) and their total time. */
@@ -77,7 +78,6 @@ export class Session {
       };
     }
     this.#opening = opening;
-    this.#knex = this.#scope.knexFactory.bind((send) => this.#runQuery(send));
   }
 
   /** Stack of the code that opened the transaction, for leak and misuse reports. */
@@ -97,6 +97,7 @@ export class Session {
   /** The transaction's knex, for query builders. Throws once the transaction has ended. */
   get knex(): Knex {
     if (!this.isActive) throw this.#endedError();
+    this.#knex ??= this.#scope.knexFactory.bind((send) => this.#runQuery(send));
     return this.#knex;
   }
 

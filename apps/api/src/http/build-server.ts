@@ -78,8 +78,9 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
   // Once shutdown has begun, a response also ends its keep-alive connection: the server's close
   // waits for every open connection, so an idle keep-alive one (every load balancer keeps some)
   // would otherwise hold the shutdown until SHUTDOWN_GRACE_MS cuts it.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (readiness.shuttingDown) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   registerInputLimits(app, config);

@@ -74,20 +74,20 @@ function capped(limit: number): Transform {
  * adapter's JSON.parse). superjson's types are restricted in trpc/input-transformer.ts.
  */
 export function registerInputLimits(app: FastifyInstance, config: ApiConfig): void {
-  app.addHook('preParsing', async (request, _reply, payload) => {
-    if (!request.url.startsWith('/trpc/')) return payload;
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    if (!request.url.startsWith('/trpc/')) return done(null, payload);
     const limit = bodyLimitFor(request.url, config);
-    if (limit >= config.BODY_LIMIT_BYTES) return payload;
+    if (limit >= config.BODY_LIMIT_BYTES) return done(null, payload);
     const declared = request.headers['content-length'];
     if (declared !== undefined) {
-      if (Number(declared) > limit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
-      return payload; // Fastify stops reading at the declared length
+      if (Number(declared) > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      return done(null, payload); // Fastify stops reading at the declared length
     }
-    return payload.pipe(capped(limit));
+    done(null, payload.pipe(capped(limit)));
   });
 
-  app.addHook('preHandler', async (request, reply) => {
-    if (!request.url.startsWith('/trpc/')) return;
+  app.addHook('preHandler', (request, reply, done) => {
+    if (!request.url.startsWith('/trpc/')) return done();
     const text =
       typeof request.body === 'string'
         ? request.body
@@ -99,7 +99,7 @@ export function registerInputLimits(app: FastifyInstance, config: ApiConfig): vo
       text.length > 2 * MAX_JSON_DEPTH &&
       jsonDepthExceeds(text, MAX_JSON_DEPTH)
     ) {
-      return reply
+      void reply
         .code(400)
         .send(
           trpcErrorBody(
@@ -110,6 +110,8 @@ export function registerInputLimits(app: FastifyInstance, config: ApiConfig): vo
             config.MAX_BATCH_SIZE,
           ),
         );
+      return;
     }
+    done();
   });
 }

@@ -13,7 +13,7 @@ function proceduresOf(url: string): string | undefined {
  * count; never headers or bodies. The request's queries also feed the metrics.
  */
 export function registerRequestLog(app: FastifyInstance, metrics: ApiMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const stats = requestQueryStats(request);
     metrics.observeRequestQueries(stats.count, stats.durationMs);
     request.log.info(
@@ -27,5 +27,6 @@ export function registerRequestLog(app: FastifyInstance, metrics: ApiMetrics): v
       },
       'request completed',
     );
+    done();
   });
 }
