@@ -94,6 +94,21 @@ const apiConfigSchema = z.object({
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Hashes allowed to wait; past it sign-in and sign-up answer 429 with Retry-After at once. */
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
+  /**
+   * Where the live-updates listener (one LISTEN connection per instance, outside the pool)
+   * connects; defaults to DATABASE_URL. Behind PgBouncer in transaction mode, point it at
+   * PostgreSQL itself: LISTEN needs a session of its own (docs/deployment.md).
+   */
+  DATABASE_LISTEN_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Live-update streams (activity.onEvent) one user may hold open on an instance. */
+  SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(10),
+  /** Live-update streams one instance holds open; past it a new one is refused with 429. */
+  SUBSCRIPTIONS_MAX: z.coerce.number().int().min(1).default(2_000),
+  /** A stream this many events behind the newest is cut off (the client resumes by event id). */
+  SUBSCRIPTION_MAX_LAG: z.coerce.number().int().min(1).default(1_000),
   /** How often expired tokens and ended throttle windows are deleted (each instance; idempotent). */
   PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(600),
 });

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readApiConfig } from '../src/config';
+import { SubscriptionSlots } from '../src/live/subscription-slots';
 import { ApiMetrics } from '../src/http/metrics';
 import type { Context } from '../src/trpc/context';
 import { createCallerFactory, router } from '../src/trpc/init';
@@ -41,6 +42,9 @@ describe('output validation', () => {
       clientAddress: '127.0.0.1',
       metrics: new ApiMetrics(database.db),
       queryStats: new QueryStats(),
+      // This probe opens no stream.
+      feed: undefined as never,
+      subscriptionSlots: new SubscriptionSlots({ perUser: 1, max: 1 }),
     };
     const failure = await createCallerFactory(probe)(ctx)
       .write()

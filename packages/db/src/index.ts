@@ -41,3 +41,5 @@ export { Migrator, collectMigrations } from './migrations/migrator';
 export type { Migration } from './migrations/migration';
 export type { MigrationStatus } from './migrations/migrator';
 export type { Knex } from 'knex';
+export { NotificationListener } from './notification-listener';
+export type { NotificationListenerOptions } from './notification-listener';

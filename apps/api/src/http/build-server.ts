@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ActivityFeedHub } from '@trellis/activity';
 import type { Database } from '@trellis/db';
 import Fastify, {
   LogController,
@@ -20,6 +21,7 @@ import { trpcErrorBody } from './trpc-error-response';
 import { registerRequestLog } from './request-log';
 import { registerTrpc } from './trpc-plugin';
 import { trustedProxyCheck } from './trusted-proxies';
+import { SubscriptionSlots } from '../live/subscription-slots';
 
 export interface ServerDependencies {
   config: ApiConfig;
@@ -107,7 +109,29 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
     }
   }
 
-  await registerTrpc(app, { config, db, metrics });
+  const feed = new ActivityFeedHub(db, {
+    listenUrl: config.DATABASE_LISTEN_URL ?? db.config.url,
+    logger: log,
+    maxLag: config.SUBSCRIPTION_MAX_LAG,
+    applicationName: db.config.applicationName,
+    onDelivered: (ms) => metrics.feedCommitToDelivery.observe(ms / 1000),
+  });
+  const subscriptionSlots = new SubscriptionSlots({
+    perUser: config.SUBSCRIPTIONS_PER_USER,
+    max: config.SUBSCRIPTIONS_MAX,
+  });
+  metrics.observeLive({
+    openSubscriptions: () => subscriptionSlots.open,
+    eventsDelivered: () => feed.eventsDelivered,
+    listenerReconnects: () => feed.listenerReconnects,
+  });
+  await feed.start();
+  // Before the server waits for open requests: ending the streams lets their responses finish
+  // (each client reconnects, to another instance, and resumes from its last event).
+  app.addHook('preClose', async () => feed.close());
+  app.addHook('onClose', async () => feed.close());
+
+  await registerTrpc(app, { config, db, metrics, feed, subscriptionSlots });
 
   return { app, readiness, metrics, metricsApp };
 }

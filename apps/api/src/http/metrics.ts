@@ -42,6 +42,13 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly feedCommitToDelivery = new Histogram({
+    name: 'trellis_live_commit_to_delivery_seconds',
+    help: 'Time from a change committing to its live event being handed to a subscriber',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
   constructor(db: Database) {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
@@ -99,6 +106,41 @@ export class ApiMetrics {
         this.inc({ outcome: 'rolled_back' }, db.counters.rolledBack);
         this.inc({ outcome: 'retried' }, db.counters.retried);
         this.inc({ outcome: 'timed_out' }, db.counters.timedOut);
+      },
+    });
+  }
+
+  /** The live-updates figures, read from the hub and the slots when scraped. */
+  observeLive(live: {
+    openSubscriptions(): number;
+    eventsDelivered(): number;
+    listenerReconnects(): number;
+  }): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'trellis_live_subscriptions',
+      help: 'Live-update streams open on this instance',
+      registers,
+      collect() {
+        this.set(live.openSubscriptions());
+      },
+    });
+    new Counter({
+      name: 'trellis_live_events_delivered_total',
+      help: 'Live events handed to subscribers',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(live.eventsDelivered());
+      },
+    });
+    new Counter({
+      name: 'trellis_live_listener_reconnects_total',
+      help: 'Times the LISTEN connection was re-established after a loss',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(live.listenerReconnects());
       },
     });
   }

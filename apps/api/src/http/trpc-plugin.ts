@@ -1,9 +1,11 @@
+import type { ActivityFeedHub } from '@trellis/activity';
 import type { Database } from '@trellis/db';
 import { TooManyRequestsError } from '@trellis/kernel';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 import { appRouter, type AppRouter } from '../app-router';
 import type { ApiConfig } from '../config';
+import type { SubscriptionSlots } from '../live/subscription-slots';
 import { createContextFactory } from '../trpc/context';
 import type { ApiMetrics } from './metrics';
 import { serverTimingHeader } from './server-timing';
@@ -15,13 +17,25 @@ import { serverTimingHeader } from './server-timing';
  */
 export async function registerTrpc(
   app: FastifyInstance,
-  { config, db, metrics }: { config: ApiConfig; db: Database; metrics: ApiMetrics },
+  {
+    config,
+    db,
+    metrics,
+    feed,
+    subscriptionSlots,
+  }: {
+    config: ApiConfig;
+    db: Database;
+    metrics: ApiMetrics;
+    feed: ActivityFeedHub;
+    subscriptionSlots: SubscriptionSlots;
+  },
 ): Promise<void> {
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: createContextFactory({ config, db, metrics }),
+      createContext: createContextFactory({ config, db, metrics, feed, subscriptionSlots }),
       maxBatchSize: config.MAX_BATCH_SIZE,
       responseMeta({ ctx, errors }) {
         const headers: Record<string, string> = {};

@@ -1,8 +1,32 @@
-import { activityEntrySchema, listActivityInput } from '@trellis/activity';
-import { listWorkspaceActivity } from '@trellis/workspaces';
+import { activityEntrySchema, FeedEndedError, listActivityInput } from '@trellis/activity';
+import { idSchema } from '@trellis/kernel';
+import { listWorkspaceActivity, watchWorkspaceActivity } from '@trellis/workspaces';
+import { TRPCError, getTRPCErrorFromUnknown, tracked } from '@trpc/server';
 import { z } from 'zod';
+import { toTRPCError } from '../trpc/error-mapping';
 import { router } from '../trpc/init';
-import { authedProcedure } from '../trpc/procedures';
+import { authedProcedure, authedSubscriptionProcedure } from '../trpc/procedures';
+
+export const onEventInput = z.strictObject({
+  workspaceId: idSchema,
+  /**
+   * The id of the last event the client saw: the stream resumes right after it. tRPC's client
+   * sends it by itself when it reconnects (and EventSource as the Last-Event-ID header).
+   */
+  lastEventId: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be the id of an event of this stream')
+    .optional(),
+});
+
+/** How a stream ends, as the client sees it: a reconnect (and resume) or a final error. */
+function streamError(error: unknown): TRPCError {
+  if (error instanceof FeedEndedError) {
+    // SERVICE_UNAVAILABLE is one of the codes tRPC's client reconnects on, resuming by id.
+    return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
+  }
+  return toTRPCError(getTRPCErrorFromUnknown(error));
+}
 
 export const activityRouter = router({
   list: authedProcedure
@@ -14,4 +38,33 @@ export const activityRouter = router({
     .input(listActivityInput)
     .output(z.array(activityEntrySchema))
     .query(({ ctx, input }) => listWorkspaceActivity(ctx.session, ctx.actor, input)),
+
+  onEvent: authedSubscriptionProcedure
+    .meta({
+      summary:
+        'Live activity of a workspace (Server-Sent Events): each change as it commits, in commit order, each an activity.list item with its event id. Reconnecting with the last event id resumes without losing or repeating one.',
+      errors: ['UNAUTHORIZED', 'NOT_FOUND', 'FORBIDDEN', 'TOO_MANY_REQUESTS'],
+    })
+    .input(onEventInput)
+    .subscription(async function* ({ ctx, input, signal }) {
+      const release = ctx.subscriptionSlots.take(ctx.actor.userId);
+      let stream: Awaited<ReturnType<typeof watchWorkspaceActivity>> | undefined;
+      const stop = () => stream?.close();
+      signal?.addEventListener('abort', stop, { once: true });
+      try {
+        stream = await watchWorkspaceActivity(ctx.feed, ctx.actor, {
+          workspaceId: input.workspaceId,
+          afterSeq: input.lastEventId === undefined ? undefined : Number(input.lastEventId),
+        });
+        for await (const event of stream) {
+          yield tracked(String(event.seq), activityEntrySchema.parse(event.entry));
+        }
+      } catch (error) {
+        throw streamError(error);
+      } finally {
+        signal?.removeEventListener('abort', stop);
+        stream?.close();
+        release();
+      }
+    }),
 });

@@ -1,9 +1,11 @@
+import type { ActivityFeedHub } from '@trellis/activity';
 import type { Database } from '@trellis/db';
 import { QueryStats } from '@trellis/db';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiConfig } from '../config';
 import type { ApiMetrics } from '../http/metrics';
+import type { SubscriptionSlots } from '../live/subscription-slots';
 import { CallLane } from './call-lane';
 
 /** What every procedure sees. The session, user and actor are added by the procedure builders. */
@@ -12,7 +14,13 @@ export interface Context {
   db: Database;
   log: FastifyBaseLogger;
   requestId: string;
-  /** The bearer token as sent; checked only by authenticated procedures. */
+  /** Live activity of this instance (activity.onEvent). */
+  feed: ActivityFeedHub;
+  subscriptionSlots: SubscriptionSlots;
+  /**
+   * The bearer token as sent (Authorization header, or for a browser's EventSource, which
+   * cannot send headers, tRPC's connectionParams `{ token }`); checked by authenticated procedures.
+   */
   token: string | null;
   /** The client's address (from X-Forwarded-For when TRUST_PROXY is on), for sign-in throttling. */
   clientAddress: string;
@@ -27,6 +35,8 @@ export interface ContextDependencies {
   config: ApiConfig;
   db: Database;
   metrics: ApiMetrics;
+  feed: ActivityFeedHub;
+  subscriptionSlots: SubscriptionSlots;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{16,256})$/;
@@ -41,12 +51,20 @@ export function createContextFactory(dependencies: ContextDependencies) {
     db: dependencies.db,
     log: req.log,
     requestId: req.id,
-    token: bearerToken(req.headers.authorization),
+    feed: dependencies.feed,
+    subscriptionSlots: dependencies.subscriptionSlots,
+    token: bearerToken(req.headers.authorization) ?? connectionToken(info.connectionParams),
     clientAddress: req.ip,
     metrics: dependencies.metrics,
     queryStats: requestQueryStats(req),
     lane: info.isBatchCall ? new CallLane() : undefined,
   });
+}
+
+/** The token a client passes in tRPC's connectionParams (SSE from browsers). */
+function connectionToken(params: Record<string, string | undefined> | null): string | null {
+  const token = params?.token;
+  return typeof token === 'string' ? bearerToken(`Bearer ${token}`) : null;
 }
 
 const STATS = Symbol('trellis.queryStats');

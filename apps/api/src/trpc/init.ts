@@ -73,6 +73,13 @@ const t = initTRPC
     transformer: { input: inputTransformer, output: outputTransformer },
     // Stacks never reach clients; the log keeps them (see onError in the HTTP server).
     isDev: false,
+    // Live updates (activity.onEvent) over Server-Sent Events: a heartbeat keeps idle streams
+    // open through proxies, and a client that hears nothing for longer reconnects (resuming
+    // from its last event id).
+    sse: {
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 20_000 },
+    },
     errorFormatter({ shape, error }) {
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
       const issues = error.code === 'BAD_REQUEST' ? fieldIssues(error.cause) : undefined;

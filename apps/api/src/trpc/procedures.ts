@@ -90,3 +90,33 @@ export const authedProcedure = baseProcedure.use(function requireUser({ ctx, pat
     }),
   );
 });
+
+/**
+ * Subscriptions: the caller is authenticated in a short read-only transaction, and no session
+ * is held while the stream is open (a stream lasts minutes; a connection is for milliseconds).
+ * The stream reads what it needs in transactions of its own.
+ */
+export const authedSubscriptionProcedure = baseProcedure.use(function requireSubscriber({
+  ctx,
+  path,
+  type,
+  next,
+}) {
+  return observed(ctx, path, type, async () => {
+    const { token } = ctx;
+    const user = token
+      ? await ctx.db.read((session) => authenticate(session, token), {
+          stats: ctx.queryStats,
+          timeoutMs: ctx.config.REQUEST_TIMEOUT_MS,
+        })
+      : null;
+    if (!user || !token) {
+      throw new TRPCError({
+        code: 'UNAUTHORIZED',
+        message: 'Not signed in, or the token is invalid or expired',
+      });
+    }
+    const actor: Actor = { userId: user.id };
+    return next({ ctx: { user, actor, token } });
+  });
+});

@@ -57,3 +57,5 @@ export { assertRole } from './access/assert-role';
 export { joinActorRole } from './access/join-actor-role';
 export { WorkspaceModel } from './models/workspace-model';
 export { MembershipModel } from './models/membership-model';
+export { watchWorkspaceActivity } from './services/watch-workspace-activity';
+export type { WatchWorkspaceActivityInput } from './services/watch-workspace-activity';
