@@ -108,7 +108,7 @@ describe('updateTask', () => {
     });
   });
 
-  it('a save that changes nothing takes the version but records no activity', async () => {
+  it('a save that changes nothing keeps the version, writes nothing and records no activity', async () => {
     const task = await newTask();
     const before = await lastActivity();
     const saved = await update(world.owner.actor, {
@@ -117,8 +117,35 @@ describe('updateTask', () => {
       title: 'Original',
       labelIds: [world.bug.id],
     });
-    expect(saved).toMatchObject({ title: 'Original', labels: [world.bug], version: 2 });
+    expect(saved).toMatchObject({ title: 'Original', labels: [world.bug], version: 1 });
     expect(await lastActivity()).toEqual(before);
+    const read = await test.db.read((session) =>
+      getTask(session, world.owner.actor, { id: task.id }),
+    );
+    expect([read.version, read.updatedAt.getTime()]).toEqual([1, task.updatedAt.getTime()]);
+    // The version it kept is still the one to send next time.
+    await expect(
+      update(world.owner.actor, { id: task.id, version: 1, title: 'Renamed' }),
+    ).resolves.toMatchObject({ version: 2 });
+  });
+
+  it('a save that changes only the labels moves the version, with its activity', async () => {
+    const task = await newTask();
+    const saved = await update(world.owner.actor, { id: task.id, version: 1, labelIds: [] });
+    expect(saved).toMatchObject({ labels: [], version: 2 });
+    expect(await lastActivity()).toMatchObject({
+      kind: 'task.updated',
+      data: { fields: ['labelIds'] },
+    });
+  });
+
+  it('a no-op save with a stale version is ConflictError', async () => {
+    const task = await newTask();
+    await update(world.owner.actor, { id: task.id, version: 1, title: 'First writer' });
+    const error = await rejection(
+      update(world.member.actor, { id: task.id, version: 1, labelIds: [world.bug.id] }),
+    );
+    expect(error).toBeInstanceOf(ConflictError);
   });
 
   it('a stale version is ConflictError and changes nothing', async () => {

@@ -22,6 +22,9 @@ interface TaskPatch {
   dueDate?: Date | null;
 }
 
+const staleVersion = () =>
+  new ConflictError('The task was changed by someone else; reload it and try again');
+
 const sameDate = (a: Date | null, b: Date | null) =>
   a === null || b === null ? a === b : a.getTime() === b.getTime();
 
@@ -29,11 +32,12 @@ const sameDate = (a: Date | null, b: Date | null) =>
  * Changes a task (member or above) under optimistic concurrency: the write is
  * `... set ..., version = version + 1 where id = ? and version = ?`, so of several writers
  * that read the same version exactly one succeeds and the others get ConflictError.
- * `labelIds` replaces the label set. Records 'task.updated' with the changed field names
- * (none when nothing changed).
+ * `labelIds` replaces the label set. Records 'task.updated' with the changed field names; a
+ * save that changes nothing keeps the version and records nothing.
  * Queries: task with its users and the actor's role (1), new assignee (1, if one is named),
- * labels (1: the new ones checked, or the current ones read), update (1), label links (1, if
- * labelIds given), activity (1): at most 6.
+ * labels (1: the new ones checked, or the current ones read), update or row lock (1), label
+ * links (1, if labelIds given), version (1, only when just the labels changed), activity (1):
+ * at most 6.
  */
 export async function updateTask(
   session: Session,
@@ -42,9 +46,7 @@ export async function updateTask(
 ): Promise<Task> {
   const input = updateTaskInput.parse(rawInput);
   const { task: current, project } = await findTaskForActor(session, actor, input.id, 'member');
-  if (current.version !== input.version) {
-    throw new ConflictError('The task was changed by someone else; reload it and try again');
-  }
+  if (current.version !== input.version) throw staleVersion();
 
   const patch: TaskPatch = {};
   const changed: string[] = [];
@@ -92,14 +94,28 @@ export async function updateTask(
     ? await requireWorkspaceLabels(session, project.workspaceId, input.labelIds)
     : undefined;
 
-  const [updated] = await TaskModel.query(session)
-    .patch({ ...patch, version: raw('version + 1') })
-    .where('tasks.id', current.id)
-    .where('tasks.version', input.version)
-    .returning('*');
-  if (!updated) {
-    // Someone else wrote (or deleted) the task between our read and our write.
-    throw new ConflictError('The task was changed by someone else; reload it and try again');
+  // Every change a client can observe comes with its event, and nothing else moves the version:
+  // a save that changes nothing keeps the version and writes nothing (a live board never holds
+  // a version it did not get an event for). The row is locked with the version check first
+  // (the UPDATE itself, or a SELECT FOR UPDATE when only labels might change), so of several
+  // writers that read the same version exactly one goes on.
+  const fieldsChange = changed.length > 0;
+  let updated: TaskModel | undefined;
+  if (fieldsChange) {
+    [updated] = await TaskModel.query(session)
+      .patch({ ...patch, version: raw('version + 1') })
+      .where('tasks.id', current.id)
+      .where('tasks.version', input.version)
+      .returning('*');
+    if (!updated) throw staleVersion();
+  } else if (labels) {
+    const locked = await TaskModel.query(session)
+      .select('tasks.id')
+      .where('tasks.id', current.id)
+      .where('tasks.version', input.version)
+      .forUpdate()
+      .first();
+    if (!locked) throw staleVersion();
   }
 
   let finalLabels: Label[];
@@ -116,10 +132,19 @@ export async function updateTask(
     finalLabels = await findTaskLabels(session, current.id);
   }
 
+  if (changed.length === 0) {
+    // Nothing changed: the caller's copy is current, and it stays at its version.
+    return toTask(current, project.key, { assignee, reporter, labels: finalLabels });
+  }
+  if (!updated) {
+    // Only the labels changed: the version still moves, with its event.
+    [updated] = await TaskModel.query(session)
+      .patch({ version: raw('version + 1') })
+      .where('tasks.id', current.id)
+      .returning('*');
+    if (!updated) throw staleVersion();
+  }
   const result = toTask(updated, project.key, { assignee, reporter, labels: finalLabels });
-  // A save that changed nothing still takes the version (the caller's copy is current), but
-  // puts no empty entry in the feed.
-  if (changed.length === 0) return result;
   await recordActivity(session, {
     workspaceId: project.workspaceId,
     actorId: actor.userId,
