@@ -47,11 +47,12 @@ export const activityRouter = router({
     })
     .input(onEventInput)
     .subscription(async function* ({ ctx, input, signal }) {
-      const release = ctx.subscriptionSlots.take(ctx.actor.userId);
+      let release: (() => void) | undefined;
       let stream: Awaited<ReturnType<typeof watchWorkspaceActivity>> | undefined;
       const stop = () => stream?.close();
       signal?.addEventListener('abort', stop, { once: true });
       try {
+        release = ctx.subscriptionSlots.take(ctx.actor.userId);
         stream = await watchWorkspaceActivity(ctx.feed, ctx.actor, {
           workspaceId: input.workspaceId,
           afterSeq: input.lastEventId === undefined ? undefined : Number(input.lastEventId),
@@ -64,7 +65,7 @@ export const activityRouter = router({
       } finally {
         signal?.removeEventListener('abort', stop);
         stream?.close();
-        release();
+        release?.();
       }
     }),
 });
