@@ -45,6 +45,7 @@ describe('output validation', () => {
       // This probe opens no stream.
       feed: undefined as never,
       subscriptionSlots: new SubscriptionSlots({ perUser: 1, max: 1 }),
+      dropConnection: () => undefined,
     };
     const failure = await createCallerFactory(probe)(ctx)
       .write()

@@ -2,13 +2,20 @@ import type { ActivityFeedHub } from '@trellis/activity';
 import type { Database } from '@trellis/db';
 import { TooManyRequestsError } from '@trellis/kernel';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import type { FastifyInstance } from 'fastify';
+import type { TRPCError } from '@trpc/server';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { appRouter, type AppRouter } from '../app-router';
 import type { ApiConfig } from '../config';
 import type { SubscriptionSlots } from '../live/subscription-slots';
 import { createContextFactory } from '../trpc/context';
 import type { ApiMetrics } from './metrics';
 import { serverTimingHeader } from './server-timing';
+import { registerLiveStreams } from './live-streams';
+
+/** Heartbeat of an idle live stream, so proxies keep it open (tRPC's default ping is 1 s). */
+export const LIVE_PING_MS = 15_000;
+/** A client that hears nothing (not even a heartbeat) for this long reconnects, resuming by id. */
+export const LIVE_RECONNECT_AFTER_INACTIVITY_MS = 20_000;
 
 /**
  * The routers at /trpc. Each answer carries Server-Timing for all the request's queries, and
@@ -31,11 +38,32 @@ export async function registerTrpc(
     subscriptionSlots: SubscriptionSlots;
   },
 ): Promise<void> {
+  const createContext = createContextFactory({ config, db, metrics, feed, subscriptionSlots });
+  const logUnexpected = (
+    error: TRPCError,
+    log: FastifyBaseLogger,
+    path: string | undefined,
+    type: string,
+  ) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      log.error(
+        { err: error.cause ?? error, procedure: path, type },
+        'procedure failed unexpectedly',
+      );
+    }
+  };
+  registerLiveStreams(app, {
+    createContext: (request, reply, connectionParams) =>
+      createContext.create(request, reply, { isBatchCall: false, connectionParams }),
+    pingMs: LIVE_PING_MS,
+    reconnectAfterInactivityMs: LIVE_RECONNECT_AFTER_INACTIVITY_MS,
+    onError: (error, request, path) => logUnexpected(error, request.log, path, 'subscription'),
+  });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: createContextFactory({ config, db, metrics, feed, subscriptionSlots }),
+      createContext,
       maxBatchSize: config.MAX_BATCH_SIZE,
       responseMeta({ ctx, errors }) {
         const headers: Record<string, string> = {};
@@ -51,12 +79,7 @@ export async function registerTrpc(
         return { headers };
       },
       onError({ error, path, type, req }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          req.log.error(
-            { err: error.cause ?? error, procedure: path, type },
-            'procedure failed unexpectedly',
-          );
-        }
+        logUnexpected(error, req.log, path, type);
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });

@@ -46,26 +46,55 @@ export const activityRouter = router({
       errors: ['UNAUTHORIZED', 'NOT_FOUND', 'FORBIDDEN', 'TOO_MANY_REQUESTS'],
     })
     .input(onEventInput)
-    .subscription(async function* ({ ctx, input, signal }) {
-      let release: (() => void) | undefined;
+    // The subscription is in place (membership checked, position taken) before the stream
+    // says `connected`: a client that loads the board once connected misses nothing.
+    .subscription(async ({ ctx, input, signal }) => {
       let stream: Awaited<ReturnType<typeof watchWorkspaceActivity>> | undefined;
-      const stop = () => stream?.close();
+      const release = (() => {
+        try {
+          return ctx.subscriptionSlots.take(ctx.actor.userId);
+        } catch (error) {
+          throw streamError(error);
+        }
+      })();
+      // Whoever serves the stream aborts the signal when it ends, however it ends (also if it
+      // never read from the stream): the subscription and its slot go with it.
+      const stop = () => {
+        stream?.close();
+        release();
+      };
       signal?.addEventListener('abort', stop, { once: true });
       try {
-        release = ctx.subscriptionSlots.take(ctx.actor.userId);
         stream = await watchWorkspaceActivity(ctx.feed, ctx.actor, {
           workspaceId: input.workspaceId,
           afterSeq: input.lastEventId === undefined ? undefined : Number(input.lastEventId),
         });
-        for await (const event of stream) {
-          yield tracked(String(event.seq), activityEntrySchema.parse(event.entry));
-        }
       } catch (error) {
+        stop();
         throw streamError(error);
-      } finally {
-        signal?.removeEventListener('abort', stop);
-        stream?.close();
-        release?.();
       }
+      stream.onEnd((error) => {
+        // A consumer too far behind is not reading: its socket is full and no error event
+        // would reach it. Drop the connection; it reconnects and resumes by id.
+        if (error instanceof FeedEndedError && error.reason === 'lagging') {
+          ctx.log.warn({ workspaceId: input.workspaceId }, error.message);
+          ctx.dropConnection();
+        }
+      });
+      const events = stream;
+      return (async function* () {
+        try {
+          for await (const event of events) {
+            // The entry is the hub's own object, shared by every subscriber of the workspace,
+            // so the stream writer serializes it once for all of them. Its shape is
+            // activity.list's (the same mapping, whose output is validated there).
+            yield tracked(String(event.seq), event.entry);
+          }
+        } catch (error) {
+          throw streamError(error);
+        } finally {
+          stop();
+        }
+      })();
     }),
 });

@@ -2,7 +2,7 @@ import type { ActivityFeedHub } from '@trellis/activity';
 import type { Database } from '@trellis/db';
 import { QueryStats } from '@trellis/db';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiConfig } from '../config';
 import type { ApiMetrics } from '../http/metrics';
 import type { SubscriptionSlots } from '../live/subscription-slots';
@@ -27,6 +27,11 @@ export interface Context {
   metrics: ApiMetrics;
   /** Every query of this request, across its calls (a batch has several): feeds Server-Timing. */
   queryStats: QueryStats;
+  /**
+   * Drops the HTTP connection at once: for a live stream whose consumer stopped reading (its
+   * socket is full, so no last event could reach it anyway); it reconnects and resumes by id.
+   */
+  dropConnection(): void;
   /** A batched request only: its calls run one after another (see call-lane.ts). */
   lane?: CallLane | undefined;
 }
@@ -45,8 +50,13 @@ export function bearerToken(header: string | undefined): string | null {
   return header ? (BEARER.exec(header.trim())?.[1] ?? null) : null;
 }
 
+/** The context of one call: from tRPC's Fastify adapter, or from the live streams' route. */
 export function createContextFactory(dependencies: ContextDependencies) {
-  return ({ req, info }: CreateFastifyContextOptions): Context => ({
+  const create = (
+    req: FastifyRequest,
+    res: FastifyReply,
+    info: { isBatchCall: boolean; connectionParams: Record<string, string | undefined> | null },
+  ): Context => ({
     config: dependencies.config,
     db: dependencies.db,
     log: req.log,
@@ -58,7 +68,14 @@ export function createContextFactory(dependencies: ContextDependencies) {
     metrics: dependencies.metrics,
     queryStats: requestQueryStats(req),
     lane: info.isBatchCall ? new CallLane() : undefined,
+    dropConnection: () => res.raw.destroy(),
   });
+  return Object.assign(
+    ({ req, res, info }: CreateFastifyContextOptions) => create(req, res, info),
+    {
+      create,
+    },
+  );
 }
 
 /** The token a client passes in tRPC's connectionParams (SSE from browsers). */

@@ -73,9 +73,8 @@ const t = initTRPC
     transformer: { input: inputTransformer, output: outputTransformer },
     // Stacks never reach clients; the log keeps them (see onError in the HTTP server).
     isDev: false,
-    // Live updates (activity.onEvent) over Server-Sent Events: a heartbeat keeps idle streams
-    // open through proxies, and a client that hears nothing for longer reconnects (resuming
-    // from its last event id).
+    // Subscriptions are written by http/live-streams.ts (same protocol, its own heartbeat);
+    // these settings apply only should tRPC's own SSE writer ever serve one.
     sse: {
       ping: { enabled: true, intervalMs: 15_000 },
       client: { reconnectAfterInactivityMs: 20_000 },

@@ -35,6 +35,8 @@ export interface OpenOptions {
   lastEventId?: string;
   /** Sent as the Last-Event-ID header (EventSource's own reconnect) instead of in the input. */
   lastEventIdHeader?: string;
+  /** Keep only each event's id (no parsing of its data): for many streams at once. */
+  idsOnly?: boolean;
 }
 
 /**
@@ -43,6 +45,8 @@ export interface OpenOptions {
  */
 export class LiveStream {
   readonly events: LiveEvent[] = [];
+  /** Heartbeats received. */
+  pings = 0;
   status = 0;
   /** The first answer body when the server refused the stream (not 200). */
   refusal: unknown;
@@ -51,6 +55,7 @@ export class LiveStream {
   readonly #ended: Promise<StreamEnd>;
   readonly #connected: Promise<void>;
   #waiters: Array<() => void> = [];
+  readonly #idsOnly: boolean;
 
   constructor(origin: string, workspaceId: string, options: OpenOptions = {}) {
     const input: Record<string, unknown> = { workspaceId };
@@ -64,6 +69,7 @@ export class LiveStream {
     if (options.lastEventIdHeader) headers['last-event-id'] = options.lastEventIdHeader;
     let connected!: () => void;
     this.#connected = new Promise((resolve) => (connected = resolve));
+    this.#idsOnly = options.idsOnly === true;
     this.#ended = this.#read(url, headers, connected);
   }
 
@@ -136,15 +142,17 @@ export class LiveStream {
           const event = parseEvent(block);
           if (!event) continue;
           if (event.event === 'connected') connected();
+          else if (event.event === 'ping') this.pings += 1;
           else if (event.event === 'message' && event.id !== undefined) {
-            const entry = superjson.deserialize(JSON.parse(event.data)) as LiveEvent['entry'];
+            const entry = this.#idsOnly
+              ? (undefined as never)
+              : superjson.deserialize<LiveEvent['entry']>(parseWire(event.data));
             this.events.push({ id: event.id, entry, receivedAt: Date.now() });
             this.#wake();
           } else if (event.event === 'serialized-error') {
-            const error = superjson.deserialize(JSON.parse(event.data)) as {
-              message?: string;
-              data?: { code?: string };
-            };
+            const error = superjson.deserialize<{ message?: string; data?: { code?: string } }>(
+              parseWire(event.data),
+            );
             end = {
               how: 'error',
               ...(error.data?.code ? { code: error.data.code } : {}),
@@ -165,6 +173,9 @@ export class LiveStream {
     }
   }
 }
+
+type Wire = Parameters<typeof superjson.deserialize>[0];
+const parseWire = (text: string) => JSON.parse(text) as Wire;
 
 function parseEvent(block: string): SseEvent | undefined {
   const event: SseEvent = { event: 'message', data: '' };

@@ -9,8 +9,12 @@ export interface ActivityFeedHubOptions {
   logger: DatabaseLogger;
   /** Recent events kept per watched workspace, shared by its subscribers. */
   bufferSize?: number;
-  /** A subscriber this many events behind the newest is cut off (it resumes by position). */
+  /**
+   * A subscriber this many events behind the newest that has not taken an event for
+   * `stallMs` is cut off (it resumes by position): its consumer stopped reading.
+   */
   maxLag?: number;
+  stallMs?: number;
   /** Each event handed to a subscriber, with the time since its transaction committed. */
   onDelivered?(commitToDeliveryMs: number): void;
   applicationName?: string;
@@ -30,16 +34,17 @@ const FETCH_RETRY_MS = 500;
  */
 export class ActivityFeedHub {
   readonly db: Database;
-  readonly #options: Required<Pick<ActivityFeedHubOptions, 'bufferSize' | 'maxLag'>> &
+  readonly #options: Required<Pick<ActivityFeedHubOptions, 'bufferSize' | 'maxLag' | 'stallMs'>> &
     ActivityFeedHubOptions;
   readonly #channels = new Map<string, WorkspaceChannel>();
   readonly #listener: NotificationListener;
   #closing: FeedEndedError | undefined;
+  #sweep: NodeJS.Timeout | undefined;
   eventsDelivered = 0;
 
   constructor(db: Database, options: ActivityFeedHubOptions) {
     this.db = db;
-    this.#options = { bufferSize: 1_000, maxLag: 1_000, ...options };
+    this.#options = { bufferSize: 1_000, maxLag: 1_000, stallMs: 1_000, ...options };
     this.#listener = new NotificationListener({
       url: options.listenUrl,
       channels: [ACTIVITY_CHANNEL],
@@ -52,8 +57,14 @@ export class ActivityFeedHub {
     });
   }
 
-  start(): Promise<void> {
-    return this.#listener.start();
+  async start(): Promise<void> {
+    await this.#listener.start();
+    // Lag is also checked when new events arrive; the sweep catches a consumer that stopped
+    // reading after the last burst.
+    this.#sweep = setInterval(() => {
+      for (const channel of this.#channels.values()) channel.cutOffStalled();
+    }, this.#options.stallMs);
+    this.#sweep.unref();
   }
 
   get listenerReconnects(): number {
@@ -92,6 +103,7 @@ export class ActivityFeedHub {
 
   /** Ends every subscription (their consumers reconnect elsewhere) and stops listening. */
   async close(): Promise<void> {
+    clearInterval(this.#sweep);
     this.#closing = new FeedEndedError(
       'shutting down',
       'The server is shutting down; reconnect to resume from the last event',
@@ -164,6 +176,29 @@ class WorkspaceChannel {
     void this.#fetch();
   }
 
+  /**
+   * Ends the subscriptions more than maxLag events behind whose consumer has not taken an
+   * event for stallMs: it stopped reading (its socket is full), so it only holds memory.
+   */
+  cutOffStalled(): void {
+    const { maxLag, stallMs } = this.hub.options;
+    const stalledSince = Date.now() - stallMs;
+    for (const subscription of this.subscribers) {
+      if (
+        this.head - subscription.cursor > maxLag &&
+        subscription.lastPulledAt < stalledSince &&
+        !subscription.catchingUp
+      ) {
+        subscription.end(
+          new FeedEndedError(
+            'lagging',
+            `The stream fell more than ${maxLag} events behind; reconnect to resume from the last event`,
+          ),
+        );
+      }
+    }
+  }
+
   remove(subscription: FeedSubscription): void {
     this.subscribers.delete(subscription);
     this.hub.release(this);
@@ -175,27 +210,20 @@ class WorkspaceChannel {
       await this.ready;
       do {
         this.#again = false;
+        // A batch never exceeds the lag limit, so a subscriber that keeps up is never cut off
+        // by the size of one burst.
+        const batch = Math.min(FETCH_BATCH, this.hub.options.maxLag);
         const events = await this.hub.db.read((session) =>
-          readFeed(session, this.workspaceId, this.head, FETCH_BATCH),
+          readFeed(session, this.workspaceId, this.head, batch),
         );
         if (events.length === 0) continue;
         this.events.push(...events);
         this.head = events[events.length - 1]!.seq;
-        const { bufferSize, maxLag } = this.hub.options;
+        const { bufferSize } = this.hub.options;
         if (this.events.length > 2 * bufferSize) this.events = this.events.slice(-bufferSize);
-        for (const subscription of this.subscribers) {
-          if (this.head - subscription.cursor > maxLag && !subscription.catchingUp) {
-            subscription.end(
-              new FeedEndedError(
-                'lagging',
-                `The stream fell more than ${maxLag} events behind; reconnect to resume from the last event`,
-              ),
-            );
-          } else {
-            subscription.wake();
-          }
-        }
-        if (events.length === FETCH_BATCH) this.#again = true;
+        this.cutOffStalled();
+        for (const subscription of this.subscribers) subscription.wake();
+        if (events.length === batch) this.#again = true;
       } while (this.#again && this.subscribers.size > 0);
     } catch (error) {
       this.hub.options.logger.error(
@@ -215,6 +243,8 @@ export class FeedSubscription implements AsyncIterable<FeedEvent> {
   cursor: number;
   /** True while reading events older than the buffer from the table. */
   catchingUp = false;
+  /** When the consumer last asked for an event. */
+  lastPulledAt = Date.now();
   readonly #channel: WorkspaceChannel;
   #ended: Error | undefined;
   #finished = false;
@@ -258,6 +288,7 @@ export class FeedSubscription implements AsyncIterable<FeedEvent> {
     const channel = this.#channel;
     try {
       for (;;) {
+        this.lastPulledAt = Date.now();
         if (this.#ended) throw this.#ended;
         if (this.#finished) return;
         const next = this.cursor + 1;
@@ -274,6 +305,7 @@ export class FeedSubscription implements AsyncIterable<FeedEvent> {
           const page = await this.#readPage();
           this.catchingUp = false;
           for (const event of page) {
+            this.lastPulledAt = Date.now();
             if (this.#ended) throw this.#ended;
             if (event.seq !== this.cursor + 1) break;
             this.cursor = event.seq;

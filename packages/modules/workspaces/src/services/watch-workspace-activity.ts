@@ -1,4 +1,9 @@
-import { feedHead, type ActivityFeedHub, type FeedEvent } from '@trellis/activity';
+import {
+  feedHead,
+  type ActivityFeedHub,
+  type FeedEvent,
+  type FeedSubscription,
+} from '@trellis/activity';
 import { ForbiddenError, type Actor } from '@trellis/kernel';
 import { requireRole } from '../access/require-role';
 
@@ -20,7 +25,7 @@ export async function watchWorkspaceActivity(
   hub: ActivityFeedHub,
   actor: Actor,
   input: WatchWorkspaceActivityInput,
-): Promise<AsyncIterable<FeedEvent> & { close(): void }> {
+): Promise<AsyncIterable<FeedEvent> & Pick<FeedSubscription, 'close' | 'onEnd'>> {
   const { workspaceId } = input;
   // One snapshot for the check and the position it holds for.
   const checkedAt = await hub.db.read(
@@ -49,5 +54,8 @@ export async function watchWorkspaceActivity(
     }
   }
   const iterable = events();
-  return Object.assign(iterable, { close: () => subscription.close() });
+  return Object.assign(iterable, {
+    close: () => subscription.close(),
+    onEnd: (listener: (error: Error) => void) => subscription.onEnd(listener),
+  });
 }
