@@ -21,6 +21,7 @@ describe('docs/api.md', () => {
     expect(procedures.sort()).toEqual(
       [
         'activity.list',
+        'activity.onEvent',
         'auth.me',
         'auth.signIn',
         'auth.signOut',

@@ -7,11 +7,11 @@ export interface NotificationListenerOptions {
   channels: readonly string[];
   onNotification(channel: string, payload: string): void;
   /**
-   * Called each time LISTEN is in place again after the connection was lost (not on the first
-   * connect): notifications sent meanwhile are gone, so whatever committed meanwhile must be
-   * read back from the tables.
+   * Called each time LISTEN is in place (the first time included, which may come late when the
+   * database was down at start): notifications sent while it was not are gone, so whatever
+   * committed meanwhile must be read back from the tables.
    */
-  onReconnected?(): void;
+  onListening?(): void;
   logger?: DatabaseLogger;
   applicationName?: string;
   /** Reconnect backoff: doubles from `initialBackoffMs` up to `maxBackoffMs`, with jitter. */
@@ -50,9 +50,19 @@ export class NotificationListener {
     return this.#client !== undefined;
   }
 
-  /** Connects and LISTENs; rejects if the first attempt fails (a startup error to report). */
-  async start(): Promise<void> {
-    await this.#connect();
+  /**
+   * Connects and LISTENs in the background: a database that is down at start (the API still
+   * boots and reports it in /readyz) is retried with backoff like a lost connection.
+   */
+  start(): void {
+    this.#connect().catch((error: unknown) => {
+      if (this.#closed) return;
+      this.#logger.warn(
+        { err: error, channels: this.#options.channels },
+        'the notification listener could not connect: retrying',
+      );
+      this.#scheduleReconnect();
+    });
   }
 
   async close(): Promise<void> {
@@ -111,11 +121,9 @@ export class NotificationListener {
       client.query('select 1').catch((error: Error) => onLost(error));
     }, heartbeatMs);
     this.#heartbeat.unref();
-    if (this.#connectedOnce) {
-      this.#reconnects += 1;
-      this.#options.onReconnected?.();
-    }
+    if (this.#connectedOnce) this.#reconnects += 1;
     this.#connectedOnce = true;
+    this.#options.onListening?.();
   }
 
   #scheduleReconnect(): void {

@@ -125,7 +125,7 @@ export async function buildServer({ config, db, log }: ServerDependencies): Prom
     eventsDelivered: () => feed.eventsDelivered,
     listenerReconnects: () => feed.listenerReconnects,
   });
-  await feed.start();
+  feed.start();
   // Before the server waits for open requests: ending the streams lets their responses finish
   // (each client reconnects, to another instance, and resumes from its last event).
   app.addHook('preClose', async () => feed.close());

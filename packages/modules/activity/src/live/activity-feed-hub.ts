@@ -51,14 +51,15 @@ export class ActivityFeedHub {
       logger: options.logger,
       applicationName: options.applicationName ?? 'trellis',
       onNotification: (_channel, payload) => this.#notified(payload),
-      onReconnected: () => {
+      onListening: () => {
         for (const channel of this.#channels.values()) channel.wake();
       },
     });
   }
 
-  async start(): Promise<void> {
-    await this.#listener.start();
+  /** Starts listening (in the background: see NotificationListener.start). */
+  start(): void {
+    this.#listener.start();
     // Lag is also checked when new events arrive; the sweep catches a consumer that stopped
     // reading after the last burst.
     this.#sweep = setInterval(() => {
