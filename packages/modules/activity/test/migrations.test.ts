@@ -7,7 +7,7 @@ const test = useTestDatabase();
 
 describe('migrations', () => {
   it('roll back completely and apply again', async () => {
-    const owned = ['activity'];
+    const owned = ['activity', 'activity_feed', 'activity_feed_heads'];
     expect(
       await migrationRoundTrip(test.db, [...identityMigrations, ...activityMigrations], owned),
     ).toEqual({
