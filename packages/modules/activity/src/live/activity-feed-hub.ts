@@ -128,6 +128,13 @@ export class ActivityFeedHub {
   }
 
   /** @internal */
+  forget(channel: WorkspaceChannel): void {
+    if (this.#channels.get(channel.workspaceId) === channel) {
+      this.#channels.delete(channel.workspaceId);
+    }
+  }
+
+  /** @internal */
   delivered(event: FeedEvent): void {
     this.eventsDelivered += 1;
     this.#options.onDelivered?.(Date.now() - event.committedAt.getTime());
@@ -161,7 +168,8 @@ class WorkspaceChannel {
       .then((head) => {
         this.head = Math.max(this.head, head);
       });
-    this.ready.catch(() => this.hub.release(this));
+    // A channel that could not start is dropped at once: the next subscriber starts a new one.
+    this.ready.catch(() => this.hub.forget(this));
   }
 
   /** Position of the oldest buffered event (head + 1 when the buffer is empty). */
