@@ -1,5 +1,5 @@
 import {
-  TRPCError,
+  type TRPCError,
   callTRPCProcedure,
   getTRPCErrorFromUnknown,
   getTRPCErrorShape,
