@@ -217,6 +217,10 @@ describe('live updates under load', { timeout: 180_000 }, () => {
     ).toBe(true);
     const delivered = await readMetric(api.origin, 'trellis_live_events_delivered_total');
     expect(delivered).toBeGreaterThanOrEqual(SUBSCRIBERS * writes);
+    // Commit-to-delivery latency, one observation per delivered event.
+    expect(
+      await readMetric(api.origin, 'trellis_live_commit_to_delivery_seconds_count'),
+    ).toBeGreaterThanOrEqual(SUBSCRIBERS * writes);
   });
 
   it('a stalled subscriber is cut off once its socket is full and it falls behind, without slowing the rest', async () => {
