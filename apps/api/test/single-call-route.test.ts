@@ -106,6 +106,31 @@ describe('single calls answered without tRPC’s fetch layer', () => {
       // Not single calls of the right kind: tRPC's adapter answers these in both servers.
       get('tasks.create', { projectId: world.project.id, title: 'via GET' }, token),
       get('no.such.procedure', undefined, token),
+      // Batches of one (httpBatchLink's lone call) are answered by the fast path too.
+      [`auth.me?batch=1`, { headers: { authorization: `Bearer ${token}` } }],
+      [
+        `tasks.get?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: superjson.serialize({ id: taskId }) }))}`,
+        { headers: { authorization: `Bearer ${token}` } },
+      ],
+      [
+        `tasks.get?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: superjson.serialize({ id: 'bad' }) }))}`,
+        { headers: { authorization: `Bearer ${token}` } },
+      ],
+      [
+        'workspaces.create?batch=1',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({
+            0: superjson.serialize({ name: 'Acme', slug: world.workspace.slug }),
+          }),
+        },
+      ],
+      // A batch of two goes to tRPC's handler in both.
+      [
+        `auth.me,tasks.get?batch=1&input=${encodeURIComponent(JSON.stringify({ 1: superjson.serialize({ id: taskId }) }))}`,
+        { headers: { authorization: `Bearer ${token}` } },
+      ],
       [
         `auth.me?input=${encodeURIComponent('{not json')}`,
         { headers: { authorization: `Bearer ${token}` } },

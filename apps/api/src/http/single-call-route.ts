@@ -31,7 +31,8 @@ export interface SingleCallOptions {
 
 /**
  * The common request, answered without tRPC's fetch-API layer: ONE query by GET (its input in
- * `?input=`) or ONE mutation by POST with a JSON body, no batch, no streaming. The procedure still
+ * `?input=`) or ONE mutation by POST with a JSON body, alone or as a batch of one (what tRPC's
+ * httpBatchLink sends for a lone call), no streaming. The procedure still
  * runs through tRPC (callTRPCProcedure: middlewares, input and output validation, errorFormatter),
  * and the answer is tRPC's own envelope (transformTRPCResponse, getTRPCErrorShape, the status of
  * getHTTPStatusCodeFromError), byte for byte what tRPC's adapter sends (test/wire-format.test.ts).
@@ -40,7 +41,7 @@ export interface SingleCallOptions {
  * (URL, Headers, three AbortControllers, web streams); measured on the bench's no-op procedure,
  * that layer is ~0.19 ms of CPU per request, six times the procedure call itself.
  *
- * Returns false, having touched nothing, for anything else (batches, other methods, a procedure
+ * Returns false, having touched nothing, for anything else (batches of several, other methods, a procedure
  * of another type or no procedure, a body that is not JSON, connectionParams): tRPC's adapter
  * answers those, with its exact errors.
  */
@@ -51,7 +52,14 @@ export async function answerSingleCall(
   options: SingleCallOptions,
 ): Promise<boolean> {
   const query = request.query as Record<string, string | undefined>;
-  if (query.batch !== undefined || query.connectionParams !== undefined) return false;
+  if (query.connectionParams !== undefined) return false;
+  // A batch of exactly one call (what tRPC's httpBatchLink sends for a lone call) is answered
+  // here too, as a one-element batch: its input is `{ "0": input }`, its answer `[answer]`.
+  let batched = false;
+  if (query.batch !== undefined) {
+    if (query.batch !== '1' || path.includes(',')) return false;
+    batched = true;
+  }
   // tRPC refuses a streamed answer (jsonl) for a single call: its adapter says how.
   if (request.headers['trpc-accept'] !== undefined) return false;
   const type = procedureTypes.get(path);
@@ -76,6 +84,11 @@ export async function answerSingleCall(
     }
   } else {
     return false;
+  }
+  if (batched) {
+    const first = firstOfBatch(input);
+    if (!first) return false;
+    input = first.value;
   }
 
   let ctx: Context | undefined;
@@ -108,11 +121,20 @@ export async function answerSingleCall(
     .header('content-type', 'application/json')
     .header('vary', 'trpc-accept, accept')
     // A Buffer: Fastify would add `; charset=utf-8` to a string's content type (tRPC does not).
-    .send(Buffer.from(JSON.stringify(payload)));
+    .send(Buffer.from(JSON.stringify(batched ? [payload] : payload)));
   return true;
 }
 
 const FAILED = Symbol('not JSON');
+
+/** The single call's input in a batch's `{ "0": input }` (none: `{}` or absent); null: not that shape. */
+function firstOfBatch(inputs: unknown): { value: unknown } | null {
+  if (inputs === undefined) return { value: undefined };
+  if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) return null;
+  const keys = Object.keys(inputs);
+  if (keys.length > 1 || (keys.length === 1 && keys[0] !== '0')) return null;
+  return { value: (inputs as Record<string, unknown>)['0'] };
+}
 
 function parseJson(text: string): unknown {
   try {
