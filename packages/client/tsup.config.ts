@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 /**
  * ESM for Node 20+ and bundlers. `platform: 'neutral'`: nothing Node-only may enter the
  * runtime path (browsers use this package too). `dts` bundles the declarations into one
- * dist/index.d.ts whose only imports are @trpc/client and @trpc/server (peers).
+ * dist/index.d.ts whose only imports are @trpc/client and @trpc/server (peers). The
+ * dependencies (eventsource, superjson) stay imports: the app's package manager installs them.
  */
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -13,5 +14,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   dts: true,
-  external: ['@trpc/client', '@trpc/server', 'superjson'],
+  external: ['@trpc/client', '@trpc/server', 'eventsource', 'superjson'],
 });

@@ -6,6 +6,7 @@ import { registerLabelCommands } from './commands/label-commands';
 import { registerMemberCommands } from './commands/member-commands';
 import { registerProjectCommands } from './commands/project-commands';
 import { registerTaskCommands } from './commands/task-commands';
+import { registerWatchCommand } from './commands/watch-command';
 import { registerWorkspaceCommands } from './commands/workspace-commands';
 import { EXIT_CODES_HELP } from './exit-codes';
 
@@ -33,7 +34,7 @@ export function buildProgram(): Command {
     })
     .addHelpText(
       'after',
-      `\nExamples:\n  $ trellis login\n  $ trellis tasks list ENG --status todo --assignee me\n  $ trellis tasks move ENG-12 done\n\nEnvironment: TRELLIS_URL, TRELLIS_TOKEN (instead of the stored login), XDG_CONFIG_HOME, NO_COLOR\n\n${EXIT_CODES_HELP}\n`,
+      `\nExamples:\n  $ trellis login\n  $ trellis tasks list ENG --status todo --assignee me\n  $ trellis tasks move ENG-12 done\n  $ trellis watch\n\nEnvironment: TRELLIS_URL, TRELLIS_TOKEN (instead of the stored login), XDG_CONFIG_HOME, NO_COLOR\n\n${EXIT_CODES_HELP}\n`,
     );
   registerAuthCommands(program);
   const workspaces = registerWorkspaceCommands(program);
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerTaskCommands(program);
   registerCommentCommands(program);
   registerActivityCommand(program);
+  registerWatchCommand(program);
   // Subcommands inherit the error handling of the program.
   for (const command of allCommands(program)) {
     command.exitOverride().configureOutput(program.configureOutput());

@@ -92,6 +92,14 @@ function printType(checker: ts.TypeChecker, type: ts.Type, indent: string): stri
   }
   const symbol = type.getSymbol();
   if (symbol?.getName() === 'Date') return 'Date';
+  // A subscription's output: AsyncIterable<event, return, next> (an event of `tracked()` is
+  // `{ id, data }`). Printed as the lib type, not spelled out (its members are symbol-keyed).
+  if (symbol?.getName() === 'AsyncIterable' && (type as ts.TypeReference).target) {
+    const parts = checker
+      .getTypeArguments(type as ts.TypeReference)
+      .map((argument) => printType(checker, argument, indent));
+    return `AsyncIterable<${parts.join(', ')}>`;
+  }
   if (flags & ts.TypeFlags.Object) {
     const inner = `${indent}  `;
     const lines: string[] = [];

@@ -6,7 +6,13 @@ export {
   type TrellisClient,
   type TrellisClientOptions,
 } from './create-trellis-client';
-export { safeRetryLink, retryDelayMs, type RetryOptions } from './safe-retry-link';
+export {
+  safeRetryLink,
+  retryDelayMs,
+  type RetryOptions,
+  type RetrySettings,
+} from './safe-retry-link';
+export { type SubscriptionTokenTransport } from './subscription-link';
 export {
   TrellisError,
   isBadRequest,
@@ -35,4 +41,5 @@ export type {
   WorkspaceDetail,
   User,
   ActivityEntry,
+  ActivityEvent,
 } from './router-types';

@@ -16,3 +16,9 @@ export type WorkspaceSummary = RouterOutputs['workspaces']['create'];
 export type WorkspaceDetail = RouterOutputs['workspaces']['get'];
 export type User = RouterOutputs['auth']['me'];
 export type ActivityEntry = RouterOutputs['activity']['list'][number];
+/**
+ * One event of `activity.onEvent`: `id` is its position in the workspace's feed (pass it back as
+ * `lastEventId` to resume after it), `data` an entry exactly as `activity.list` gives it.
+ */
+export type ActivityEvent =
+  RouterOutputs['activity']['onEvent'] extends AsyncIterable<infer Event> ? Event : never;

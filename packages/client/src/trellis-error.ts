@@ -15,7 +15,8 @@ export type TrellisErrorCode = ErrorShape['data']['code'] | 'NETWORK_ERROR';
  * - `code`: tRPC's code (`NOT_FOUND`, `CONFLICT`, `BAD_REQUEST`, …) or `NETWORK_ERROR` when the
  *   server could not be reached (no `status`) or something other than the API answered (a
  *   proxy's 502/503 page: `status` set);
- * - `status`: the HTTP status, when there was an answer;
+ * - `status`: the HTTP status, when there was an answer (for a subscription refused before its
+ *   stream started, the status it was refused with, where the EventSource tells it);
  * - `issues`: the fields a BAD_REQUEST names (`[{ path: ['title'], message, code }]`), else `[]`;
  * - `retryAfterSeconds`: the server's `Retry-After`, when it sent one (503, 429).
  */
@@ -37,7 +38,8 @@ export class TrellisError extends TRPCClientError<AppRouter> {
     const response = responseOf(original);
     const nonApi = original.cause instanceof NonApiResponseError ? original.cause : undefined;
     this.code = original.data?.code ?? 'NETWORK_ERROR';
-    this.status = original.data?.httpStatus ?? response?.status ?? nonApi?.status;
+    this.status =
+      original.data?.httpStatus ?? response?.status ?? nonApi?.status ?? streamStatus(original);
     this.issues = original.data?.issues ?? [];
     this.retryAfterSeconds = parseRetryAfter(
       response?.headers.get('retry-after') ?? nonApi?.retryAfter ?? null,
@@ -59,6 +61,20 @@ function responseOf(error: TRPCClientError<AppRouter>): Response | undefined {
   return response && typeof (response as Response).status === 'number'
     ? (response as Response)
     : undefined;
+}
+
+/**
+ * The HTTP status a subscription's stream was refused with: the `eventsource` package reports a
+ * failed connection as an `error` event with the status as `code` (tRPC keeps the event as the
+ * cause). A browser's EventSource tells nothing (no status).
+ */
+function streamStatus(error: TRPCClientError<AppRouter>): number | undefined {
+  const cause = error.cause as unknown;
+  if (typeof Event === 'undefined' || !(cause instanceof Event) || cause.type !== 'error') {
+    return undefined;
+  }
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'number' && code >= 100 && code <= 599 ? code : undefined;
 }
 
 /** `Retry-After` as seconds: a number of seconds or an HTTP date; undefined if absent or bad. */

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useApiServer } from './api-server';
@@ -21,8 +22,8 @@ import { useApiServer } from './api-server';
 /**
  * The package as an app outside this repository gets it: `pnpm pack` (which builds dist),
  * unpacked into a folder in the system's temp directory with only its peers (@trpc/client,
- * @trpc/server) and its dependency (superjson) next to it: no server sources, no fastify,
- * knex or objection. Copies, not links, so nothing can resolve back into the workspace.
+ * @trpc/server) and its dependencies (eventsource, superjson) next to it: no server sources,
+ * no fastify, knex or objection. Copies, not links, so nothing can resolve back into the workspace.
  */
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(packageDir, '../..');
@@ -105,8 +106,8 @@ beforeAll(() => {
   mkdirSync(target, { recursive: true });
   execFileSync('tar', ['-xzf', path.join(packed, tarball), '-C', target, '--strip-components=1']);
   rmSync(packed, { recursive: true, force: true });
-  // What installing the package brings: its peers and its one dependency.
-  for (const name of ['@trpc/client', '@trpc/server', 'superjson']) {
+  // What installing the package brings: its peers and its dependencies.
+  for (const name of ['@trpc/client', '@trpc/server', 'eventsource', 'superjson']) {
     copyInstalled(path.join(packageDir, 'node_modules', name), nodeModules);
   }
   writeFileSync(
@@ -136,7 +137,10 @@ describe('the packed package, consumed from outside the repository', () => {
       '@trpc/client': '11.25.2',
       '@trpc/server': '11.25.2',
     });
-    expect(Object.keys(manifest.dependencies)).toEqual(['superjson']);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['eventsource', 'superjson']);
+    for (const version of Object.values(manifest.dependencies)) {
+      expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    }
     expect(readdirSync(path.join(root, 'dist')).sort()).toEqual(
       ['index.d.ts', 'index.js', 'index.js.map'].sort(),
     );
@@ -194,6 +198,7 @@ describe('the packed package, consumed from outside the repository', () => {
       labelNames: [],
       conflict: true,
       created: true,
+      live: { kind: 'task.created', key: 'OUT-1', date: true, id: true },
     });
   });
 
@@ -216,5 +221,78 @@ describe('the packed package, consumed from outside the repository', () => {
     expect(inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
     const code = result.outputFiles[0]!.text;
     expect(code).not.toMatch(/from\s*["']node:|require\(["'](node:)?(fs|http|net|crypto)["']\)/);
+  });
+
+  it("in a browser, subscriptions use the page's EventSource and pass the token as connectionParams", async () => {
+    // The browser bundle, run where there is no `process` (no Node): a stand-in EventSource
+    // records how it was constructed.
+    const result = await build({
+      stdin: {
+        contents: [
+          "import { createTrellisClient } from '@trellis/client';",
+          'export function start(url: string, token: string) {',
+          '  return createTrellisClient({ url, token }).activity.onEvent.subscribe(',
+          "    { workspaceId: '6f9619ff-8b86-4011-b42d-00c04fc964ff' },",
+          '    { onData() {} },',
+          '  );',
+          '}',
+        ].join('\n'),
+        resolveDir: consumer,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      globalName: 'app',
+      write: false,
+      logLevel: 'silent',
+    });
+    const constructed: Array<{ url: string; init: unknown }> = [];
+    class PageEventSource extends EventTarget {
+      readonly CLOSED = 2;
+      readyState = 0;
+      constructor(url: string, init?: unknown) {
+        super();
+        constructed.push({ url, init });
+      }
+      close() {
+        this.readyState = 2;
+      }
+    }
+    const page = {
+      EventSource: PageEventSource,
+      ReadableStream,
+      TextEncoder,
+      TextDecoder,
+      AbortController,
+      AbortSignal,
+      Event,
+      EventTarget,
+      URL,
+      URLSearchParams,
+      setTimeout,
+      clearTimeout,
+      queueMicrotask,
+      console,
+      fetch: () => Promise.reject(new Error('no fetch expected')),
+    } as Record<string, unknown> & {
+      app?: { start(url: string, token: string): { unsubscribe(): void } };
+    };
+    runInNewContext(result.outputFiles[0]!.text, page);
+    const subscription = page.app!.start(
+      'https://trellis.example.com/trpc',
+      'browser-token-1234567890',
+    );
+    for (let tick = 0; tick < 100 && constructed.length === 0; tick += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    subscription.unsubscribe();
+    expect(constructed).toHaveLength(1);
+    const url = new URL(constructed[0]!.url);
+    expect(url.pathname).toBe('/trpc/activity.onEvent');
+    expect(JSON.parse(url.searchParams.get('connectionParams')!)).toEqual({
+      token: 'browser-token-1234567890',
+    });
+    expect(constructed[0]!.init).toBeUndefined();
   });
 });

@@ -133,6 +133,29 @@ describe('retryDelayMs and parseRetryAfter', () => {
     expect(retryDelayMs(error(undefined), 'query', 0, options, top)).toBe(100);
   });
 
+  it('reopens subscriptions on network errors and 502/503/504, without a count limit', () => {
+    const top = () => 1;
+    const status = (code: number) =>
+      Object.assign(Object.create(TrellisError.prototype) as TrellisError, {
+        code: 'NETWORK_ERROR',
+        status: code,
+        retryAfterSeconds: undefined,
+      });
+    expect(retryDelayMs(error(503), 'subscription', 0, options, top)).toBe(100);
+    expect(retryDelayMs(error(503), 'subscription', 50, options, top)).toBe(1_000);
+    expect(retryDelayMs(error(undefined), 'subscription', 9, options, top)).toBe(1_000);
+    expect(retryDelayMs(status(502), 'subscription', 0, options, top)).toBe(100);
+    expect(retryDelayMs(status(504), 'subscription', 0, options, top)).toBe(100);
+    // A query is not retried on 502/504 (the first answer may have been the API's own).
+    expect(retryDelayMs(status(502), 'query', 0, options, top)).toBeUndefined();
+    for (const code of [400, 401, 403, 404, 500]) {
+      expect(retryDelayMs(status(code), 'subscription', 0, options, top)).toBeUndefined();
+    }
+    expect(
+      retryDelayMs(error(503), 'subscription', 0, { ...options, reopenSubscriptions: false }, top),
+    ).toBeUndefined();
+  });
+
   it('parses Retry-After as seconds or an HTTP date', () => {
     const now = Date.parse('2030-01-01T00:00:00Z');
     expect(parseRetryAfter('7', now)).toBe(7);

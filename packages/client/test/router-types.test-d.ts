@@ -1,8 +1,11 @@
 import type { AppRouter as ServerRouter } from '@trellis/api';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { describe, expectTypeOf, it } from 'vitest';
+import type { Unsubscribable } from '@trpc/server/observable';
 import {
   createTrellisClient,
+  type ActivityEntry,
+  type ActivityEvent,
   type AppRouter,
   type TrellisError,
   type FieldIssue,
@@ -13,6 +16,7 @@ import {
 
 type ServerConfig = ServerRouter['_def']['_config']['$types'];
 type ClientConfig = AppRouter['_def']['_config']['$types'];
+type ErrorShapeCode = ClientConfig['errorShape']['data']['code'];
 
 describe('the shipped router types are exactly the server router', () => {
   it('has the same inputs and outputs for every procedure (regenerate when this fails)', () => {
@@ -57,6 +61,58 @@ describe('a client infers inputs and outputs', () => {
       RouterOutputs['tasks']['list']
     >();
     expectTypeOf<RouterOutputs['tasks']['list']['items'][number]['commentCount']>().toBeNumber();
+  });
+
+  it('types subscriptions: activity.onEvent delivers { id, data } with the activity.list entry', () => {
+    expectTypeOf<ActivityEvent>().toEqualTypeOf<{ id: string; data: ActivityEntry }>();
+    expectTypeOf<ActivityEntry>().toEqualTypeOf<RouterOutputs['activity']['list'][number]>();
+    expectTypeOf<ActivityEvent['data']['createdAt']>().toEqualTypeOf<Date>();
+    expectTypeOf<ActivityEvent['data']['kind']>().toEqualTypeOf<
+      | 'task.created'
+      | 'task.updated'
+      | 'task.deleted'
+      | 'comment.added'
+      | 'member.added'
+      | 'member.removed'
+      | 'member.left'
+      | 'member.role_changed'
+      | 'workspace.ownership_transferred'
+    >();
+    const subscription = client.activity.onEvent.subscribe(
+      { workspaceId: 'w' },
+      {
+        onData(event) {
+          expectTypeOf(event).toEqualTypeOf<ActivityEvent>();
+          expectTypeOf(event.id).toBeString();
+          expectTypeOf(event.data.actor.name).toBeString();
+          expectTypeOf(event.data.data).toEqualTypeOf<{ [key: string]: unknown }>();
+        },
+        onError(error) {
+          expectTypeOf(error.data?.code).toEqualTypeOf<ErrorShapeCode | undefined>();
+        },
+      },
+    );
+    expectTypeOf(subscription).toEqualTypeOf<Unsubscribable>();
+    expectTypeOf(client.activity.onEvent.subscribe)
+      .parameter(0)
+      .toEqualTypeOf<{ workspaceId: string; lastEventId?: undefined | string }>();
+    // @ts-expect-error the workspace is required
+    client.activity.onEvent.subscribe({}, {});
+    // @ts-expect-error lastEventId is a string (the decimal event id)
+    client.activity.onEvent.subscribe({ workspaceId: 'w', lastEventId: 5 }, {});
+    /* eslint-disable @typescript-eslint/no-unsafe-call -- the call exists to fail typechecking */
+    // @ts-expect-error a subscription is not a query
+    void client.activity.onEvent.query({ workspaceId: 'w' });
+    /* eslint-enable @typescript-eslint/no-unsafe-call */
+    client.activity.onEvent.subscribe(
+      { workspaceId: 'w' },
+      {
+        onData(event) {
+          // @ts-expect-error misspelt field of the entry
+          void event.data.kinds;
+        },
+      },
+    );
   });
 
   it('types errors', () => {

@@ -6,3 +6,4 @@ await client.tasks.create.mutate({ projectId: 'p', titel: 'x' }); // BAD:misspel
 await client.tasks.move.mutate({ id: 'x' }); // BAD:unknown-procedure
 await client.tasks.update.mutate({ id: 'i', version: '1' }); // BAD:wrong-type
 export const first = (task: Task): string => task.labels[0]!.nmae; // BAD:misspelt-output-field
+client.activity.onEvent.subscribe({ workspace: 'acme' }, {}); // BAD:subscription-input

@@ -3,6 +3,7 @@ import {
   createTrellisClient,
   isConflict,
   TrellisError,
+  type ActivityEvent,
   type RouterInputs,
   type Task,
 } from '@trellis/client';
@@ -21,8 +22,32 @@ const project = await client.projects.create.mutate({
   key: 'OUT',
   name: 'Outside',
 });
+// Live activity (Server-Sent Events through the `eventsource` package, token as a header).
+let started!: () => void;
+const connected = new Promise<void>((resolve) => (started = resolve));
+const firstEvent = new Promise<ActivityEvent>((resolve, reject) => {
+  const subscription = client.activity.onEvent.subscribe(
+    { workspaceId: workspace.id },
+    {
+      onStarted: () => started(),
+      onData: (event) => {
+        subscription.unsubscribe();
+        resolve(event);
+      },
+      onError: reject,
+    },
+  );
+});
+await connected;
 const input: RouterInputs['tasks']['create'] = { projectId: project.id, title: 'From outside' };
 const task: Task = await client.tasks.create.mutate(input);
+const event = await firstEvent;
+const live = {
+  kind: event.data.kind,
+  key: event.data.data.key,
+  date: event.data.createdAt instanceof Date,
+  id: /^\d+$/.test(event.id),
+};
 const labelNames: string[] = task.labels.map((label) => label.name);
 let conflict = false;
 try {
@@ -31,5 +56,11 @@ try {
   conflict = isConflict(error) && error instanceof TrellisError && error.status === 409;
 }
 console.log(
-  JSON.stringify({ key: task.key, labelNames, conflict, created: task.createdAt instanceof Date }),
+  JSON.stringify({
+    key: task.key,
+    labelNames,
+    conflict,
+    created: task.createdAt instanceof Date,
+    live,
+  }),
 );
