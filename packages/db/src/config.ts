@@ -31,6 +31,12 @@ export const databaseConfigSchema = z
     idleInTransactionTimeoutMs: z.number().int().min(0).default(30_000),
     /** Leak guard: a transaction still open after this long is logged with its opening stack and rolled back. */
     transactionTimeoutMs: z.number().int().min(1).default(30_000),
+    /**
+     * Run the statements marked for it (authentication, lookups by key) as named prepared
+     * statements, planned once per connection. Turn off behind a pooler that cannot carry them:
+     * PgBouncer older than 1.21 in transaction mode (1.21+ needs `max_prepared_statements`).
+     */
+    preparedStatements: z.union([z.boolean(), z.stringbool()]).default(true),
     /** Reading a relation that was not eager-loaded: throw (development, test) or log a warning. */
     strictRelations: z.enum(['throw', 'warn']).default('throw'),
   })
@@ -56,6 +62,7 @@ const ENVIRONMENT_KEYS = {
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: ['idleInTransactionTimeoutMs'],
   DATABASE_TRANSACTION_TIMEOUT_MS: ['transactionTimeoutMs'],
   DATABASE_STRICT_RELATIONS: ['strictRelations'],
+  DATABASE_PREPARED_STATEMENTS: ['preparedStatements'],
 } as const satisfies Record<string, readonly string[]>;
 
 const NUMERIC_KEYS = new Set([

@@ -10,8 +10,11 @@ import {
   isConnectionLost,
   isDriverError,
   isRetryableConflict,
+  isPreparedStatementLost,
+  isStalePreparedPlan,
   toDatabaseError,
 } from './errors';
+import { PreparedStatementNames } from './prepared-statements';
 import { consoleLogger, type DatabaseLogger } from './logger';
 import {
   acquireConnection,
@@ -93,6 +96,7 @@ export class Database {
   readonly knex: Knex;
   readonly counters: TransactionCounters = { committed: 0, rolledBack: 0, retried: 0, timedOut: 0 };
   readonly #logger: DatabaseLogger;
+  readonly #statementNames: PreparedStatementNames | undefined;
   readonly #open = new Set<OpenTransaction>();
   /** Transactions waiting for a connection, with when they started waiting. */
   readonly #acquiring = new Set<{ since: number }>();
@@ -105,6 +109,7 @@ export class Database {
     this.config = config;
     this.#logger = options.logger ?? consoleLogger;
     this.knex = createPool(config, this.#logger);
+    this.#statementNames = config.preparedStatements ? new PreparedStatementNames() : undefined;
     configureStrictRelations({ mode: config.strictRelations, logger: this.#logger });
   }
 
@@ -151,8 +156,12 @@ export class Database {
           this.counters.rolledBack += 1;
           // The application's own failure: not the database's to retry or rename.
           if (error === outcome.applicationError) throw error;
+          if (isPreparedStatementLost(error)) this.#stopPreparingStatements();
           const retryable =
-            isRetryableConflict(error) || (isConnectionLost(error) && !outcome.session?.committing);
+            isRetryableConflict(error) ||
+            isStalePreparedPlan(error) ||
+            isPreparedStatementLost(error) ||
+            (isConnectionLost(error) && !outcome.session?.committing);
           if (retryable && attempt < attempts && !this.#closing) {
             this.counters.retried += 1;
             const policy: RetryPolicy =
@@ -172,6 +181,22 @@ export class Database {
       this.#running -= 1;
       if (this.#running === 0) this.#idle?.();
     }
+  }
+
+  /**
+   * A pooler between us and PostgreSQL hands server connections from client to client without
+   * their prepared statements: from now on every statement runs unnamed (and the failed
+   * transaction is retried). Said once, loudly, so the operator sets the setting.
+   */
+  #stopPreparingStatements(): void {
+    if (!this.#statementNames?.enabled) return;
+    this.#statementNames.disable();
+    this.#logger.warn(
+      {},
+      'named prepared statements are not kept by the connection pooler in front of PostgreSQL ' +
+        '(PgBouncer before 1.21 in transaction mode?): running every statement unnamed from now ' +
+        'on; set DATABASE_PREPARED_STATEMENTS=false, or max_prepared_statements in PgBouncer 1.21+',
+    );
   }
 
   /** A read-only transaction, for queries. */
@@ -225,6 +250,7 @@ export class Database {
         readOnly: options.readOnly === true,
         connection,
         knexFactory: connectionKnexFactory(this.knex, connection),
+        statementNames: this.#statementNames,
         extraStats,
       },
       opening,
@@ -279,7 +305,12 @@ export class Database {
     outcome: AttemptOutcome,
   ): Promise<T> {
     const { config } = this;
-    await sendControl(
+    // Pipelined (the pool's clients run in pg's pipeline mode): the statements `fn` sends go out
+    // behind BEGIN without waiting for its answer, so BEGIN costs no round trip of its own. It is
+    // safe for writes too: BEGIN itself fails only with the connection, which fails what follows;
+    // a SET LOCAL that fails leaves the block aborted, so every statement behind it fails as well
+    // and nothing runs outside the transaction (test/transactions.test.ts proves both).
+    const begun = sendControl(
       session.connection,
       beginStatement({
         isolationLevel: options.isolationLevel,
@@ -290,6 +321,7 @@ export class Database {
         idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs,
       }),
     );
+    begun.catch(ignore);
     const result = await sessionStorage.run(session, async () => {
       try {
         return await fn(session);
@@ -301,6 +333,7 @@ export class Database {
     // Ended from outside meanwhile (deadline, close): the rollback is theirs, and the connection
     // may already be someone else's, so nothing more is sent.
     if (!session.isActive) return result;
+    await begun;
     session.markCommitting();
     await sendControl(session.connection, 'COMMIT');
     return result;

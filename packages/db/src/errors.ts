@@ -183,6 +183,27 @@ export function isRetryableConflict(error: unknown): boolean {
   return code === '40001' || code === '40P01';
 }
 
+/**
+ * True when PostgreSQL refused a named prepared statement's cached plan because a table it reads
+ * changed shape (`cached plan must not change result type`, after a migration added a column):
+ * the transaction is aborted, nothing was committed, and a retry prepares the statement afresh.
+ */
+export function isStalePreparedPlan(error: unknown): boolean {
+  const native = nativeOf(error);
+  return native.code === '0A000' && /cached plan must not change result type/.test(native.message ?? '');
+}
+
+/**
+ * True when a named prepared statement was not where the driver left it (`does not exist`) or
+ * was already there (`already exists`): the server connections are being shared between
+ * clients by a pooler that does not carry prepared statements (PgBouncer before 1.21, or
+ * without `max_prepared_statements`, in transaction mode). Nothing was committed.
+ */
+export function isPreparedStatementLost(error: unknown): boolean {
+  const code = nativeOf(error).code;
+  return code === '26000' || code === '42P05';
+}
+
 /** True when the connection itself was lost (killed, server restarting, network). */
 export function isConnectionLost(error: unknown): boolean {
   const native = nativeOf(error);

@@ -6,6 +6,8 @@ export type {
   DatabaseOptions,
 } from './database';
 export { Session } from './session';
+export { CompiledStatement } from './compiled-statement';
+export type { CompiledStatementOptions, StatementBuilder } from './compiled-statement';
 export type { SessionState } from './session';
 export { currentSession } from './session-context';
 export {
@@ -29,6 +31,7 @@ export {
   UniqueViolationError,
   isConnectionLost,
   isRetryableConflict,
+  isStalePreparedPlan,
   toDatabaseError,
 } from './errors';
 export type { DatabaseErrorKind } from './errors';

@@ -15,6 +15,8 @@ import type { Knex } from 'knex';
 /** The `pg` client knex's pool lends. Only its public `pg` surface is used. */
 export interface PooledConnection {
   query(text: string, values?: readonly unknown[]): Promise<unknown>;
+  /** A named statement (`name`): parsed once per connection, then only bound and executed. */
+  query(config: { name: string; text: string; values: readonly unknown[] }): Promise<unknown>;
   /** PostgreSQL backend process id, for pg_cancel_backend. */
   readonly processID: number | null;
   end(): Promise<void>;

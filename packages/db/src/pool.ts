@@ -1,4 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
+import type { ClientConfig } from 'pg';
 import type { DatabaseConfig } from './config';
 import { tarnPool } from './knex-adapter';
 import type { DatabaseLogger } from './logger';
@@ -35,12 +36,17 @@ export function createPool(config: DatabaseConfig, logger: DatabaseLogger): Knex
       debug: () => undefined,
     },
     connection: {
+      // pg's own ClientConfig: knex hands it to `new pg.Client()` as it is.
       connectionString: config.url,
       application_name: config.applicationName,
       keepAlive: pool.keepAlive,
       keepAliveInitialDelayMillis: pool.keepAliveInitialDelayMs,
       connectionTimeoutMillis: pool.acquireTimeoutMs,
-    },
+      // pg's pipeline mode: a statement is written at once, not after the previous answer, so a
+      // transaction's BEGIN travels with its first statement (see Database#run). Only one
+      // transaction uses a connection at a time, so answers never interleave between callers.
+      pipeline: true,
+    } satisfies ClientConfig as Knex.StaticConnectionConfig,
     pool: {
       min: pool.min,
       max: pool.max,

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { SessionEndedError, markDriverError } from './errors';
+import { SessionEndedError, isStalePreparedPlan, markDriverError } from './errors';
+import type { PreparedStatementNames } from './prepared-statements';
 import type { ConnectionKnexFactory, PooledConnection } from './knex-adapter';
 import { QueryStats } from './query-stats';
 import { sessionStorage } from './session-context';
@@ -13,6 +14,8 @@ interface TransactionScope {
   readonly readOnly: boolean;
   readonly connection: PooledConnection;
   readonly knexFactory: ConnectionKnexFactory;
+  /** Names for prepared statements; undefined when the database runs every statement unnamed. */
+  readonly statementNames: PreparedStatementNames | undefined;
   /** Every sink that counts this transaction's queries: the session's own stats first. */
   readonly statsSinks: readonly QueryStats[];
   inFlight: number;
@@ -23,7 +26,7 @@ interface TransactionScope {
 /** What Database.transaction() knows when it opens a session. */
 export type TransactionSetup = Pick<
   TransactionScope,
-  'owner' | 'readOnly' | 'connection' | 'knexFactory'
+  'owner' | 'readOnly' | 'connection' | 'knexFactory' | 'statementNames'
 > & { extraStats: readonly QueryStats[] };
 
 let nextSessionId = 1;
@@ -142,12 +145,29 @@ export class Session {
    * rows: for the few statements on every request's path (authentication), where a query
    * builder's cost shows in the benchmark. Counted, timed and refused once the session ended,
    * like every query.
+   *
+   * `prepare`: run it as a named prepared statement (planned once per connection) unless the
+   * database is configured without them. For fixed texts whose best plan does not depend on the
+   * values (lookups by key): PostgreSQL may settle on a generic plan for a named statement.
    */
-  async query<Row>(sql: string, values: readonly unknown[] = []): Promise<Row[]> {
-    const { connection } = this.#scope;
+  async query<Row>(
+    sql: string,
+    values: readonly unknown[] = [],
+    options: { prepare?: boolean } = {},
+  ): Promise<Row[]> {
+    const { connection, statementNames } = this.#scope;
     if (!this.isActive) throw this.#endedError();
-    const result = (await this.#runQuery(() => connection.query(sql, values))) as { rows: Row[] };
-    return result.rows;
+    const name = options.prepare ? statementNames?.nameFor(sql) : undefined;
+    const send = name
+      ? () => connection.query({ name, text: sql, values })
+      : () => connection.query(sql, values);
+    try {
+      const result = (await this.#runQuery(send)) as { rows: Row[] };
+      return result.rows;
+    } catch (error) {
+      if (name && isStalePreparedPlan(error)) statementNames?.forget(sql);
+      throw error;
+    }
   }
 
   /**

@@ -129,6 +129,7 @@ describe('parseDatabaseConfig', () => {
       idleInTransactionTimeoutMs: 30_000,
       transactionTimeoutMs: 30_000,
       strictRelations: 'throw',
+      preparedStatements: true,
     });
   });
 

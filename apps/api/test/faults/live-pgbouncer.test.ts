@@ -6,7 +6,7 @@ import { findFreePort } from '@trellis/db/embedded';
 import { useTestDatabase } from '@trellis/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killApiProcesses, startApiProcess, type ApiProcess } from './api-process';
-import { createTask, createWorld, eventually, must, type World } from './load';
+import { call, createTask, createWorld, eventually, listTasks, must, type World } from './load';
 import net from 'node:net';
 import { LiveStream } from './sse-client';
 
@@ -83,12 +83,14 @@ describe.skipIf(!PGBOUNCER)(
   () => {
     let api: ApiProcess;
     let world: World;
+    /** One PgBouncer for the file's tests. */
+    let bounced: Promise<string> | undefined;
+    const bouncedUrl = () => (bounced ??= startPgBouncer(database.url));
 
     it('the pool goes through PgBouncer and the listener straight to PostgreSQL (DATABASE_LISTEN_URL)', async () => {
-      const bouncedUrl = await startPgBouncer(database.url);
       api = await startApiProcess({
         name: 'live-bouncer',
-        databaseUrl: bouncedUrl,
+        databaseUrl: await bouncedUrl(),
         env: { DATABASE_LISTEN_URL: database.url },
       });
       world = await createWorld(api.origin, 'BNC');
@@ -111,6 +113,47 @@ describe.skipIf(!PGBOUNCER)(
         events.slice(5).map((event) => event.id),
       );
       resumed.close();
+    });
+
+    it('named prepared statements: with DATABASE_PREPARED_STATEMENTS=false every read works through PgBouncer 1.18; with the default, the first lost statement turns them off with one warning and no request fails', async () => {
+      const readConcurrently = async (origin: string, target: World) => {
+        const task = await must(createTask(origin, target, 'read through pgbouncer'));
+        const results = await Promise.all(
+          Array.from({ length: 200 }, (_, index) =>
+            index % 2 === 0
+              ? listTasks(origin, target)
+              : call(origin, 'tasks.get', 'query', { id: task.id }, { token: target.token }),
+          ),
+        );
+        return results.map((result) => result.code);
+      };
+
+      const unnamed = await startApiProcess({
+        name: 'bouncer-unnamed',
+        databaseUrl: await bouncedUrl(),
+        env: { DATABASE_LISTEN_URL: database.url, DATABASE_PREPARED_STATEMENTS: 'false' },
+      });
+      const unnamedWorld = await createWorld(unnamed.origin, 'BNU');
+      expect(new Set(await readConcurrently(unnamed.origin, unnamedWorld))).toEqual(
+        new Set(['OK']),
+      );
+      expect(unnamed.problems).toEqual([]);
+      await unnamed.stop();
+
+      const named = await startApiProcess({
+        name: 'bouncer-named',
+        databaseUrl: await bouncedUrl(),
+        env: { DATABASE_LISTEN_URL: database.url },
+      });
+      const namedWorld = await createWorld(named.origin, 'BNN');
+      for (let round = 0; round < 3; round += 1) {
+        expect(new Set(await readConcurrently(named.origin, namedWorld))).toEqual(new Set(['OK']));
+      }
+      const warnings = named.problems.filter((line) =>
+        String(line.msg).includes('DATABASE_PREPARED_STATEMENTS=false'),
+      );
+      expect(warnings).toHaveLength(1);
+      await named.stop();
     });
   },
 );

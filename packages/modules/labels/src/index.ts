@@ -1,6 +1,6 @@
 export { labelsMigrations } from './migrations';
 export type { Label } from './label';
-export { selectLabels, toLabel } from './label';
+export { labelsJsonSql, selectLabels, toLabel } from './label';
 export {
   createLabelInput,
   labelSchema,

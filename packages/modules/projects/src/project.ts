@@ -9,7 +9,8 @@ export interface Project {
 /** The columns to select for a `Project`. */
 export const PROJECT_COLUMNS = [
   'projects.id',
-  'projects.workspace_id',
+  // Under the model's own name, so a row has Project's shape with or without Objection's mapping.
+  'projects.workspace_id as workspaceId',
   'projects.key',
   'projects.name',
 ] as const;

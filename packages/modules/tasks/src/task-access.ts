@@ -3,11 +3,12 @@ import { NotFoundError, type Actor } from '@trellis/kernel';
 import { JOINED_PROJECT_WORKSPACE_ID, joinProject } from '@trellis/projects';
 import { assertRole, joinActorRole, type Role } from '@trellis/workspaces';
 import { TaskModel } from './models/task-model';
-import { selectTaskWithUsers, taskGraphModifiers, type TaskRow } from './task-query';
+import { raw } from 'objection';
+import { selectTaskWithUsers, type TaskRow } from './task-query';
 
 /** Columns of the task's project and the actor's role, fetched with the task in one query. */
 export interface TaskAccess {
-  /** The task with its reporter and assignee joined (and `graph` loaded, if asked). */
+  /** The task with its reporter and assignee joined (and the `columns` asked for). */
   task: TaskRow;
   project: { id: string; key: string; name: string; workspaceId: string };
   role: Role;
@@ -36,21 +37,9 @@ export async function findTaskForActor(
   actor: Actor,
   taskId: string | TaskLocator,
   minimum: Role,
-  /** Relations to load with the task (withGraphFetched: one query per relation). */
-  graph?: string,
 ): Promise<TaskAccess> {
   const locator: TaskLocator = typeof taskId === 'string' ? { id: taskId } : taskId;
-  let query = joinProject(
-    selectTaskWithUsers(TaskModel.query(session)),
-    'tasks.project_id',
-    'id' in locator ? undefined : { workspaceId: locator.workspaceId, key: locator.projectKey },
-  ).first();
-  query =
-    'id' in locator
-      ? query.where('tasks.id', locator.id)
-      : query.where('tasks.number', locator.number);
-  if (graph) query = query.withGraphFetched(graph).modifiers(taskGraphModifiers);
-  const row = (await joinActorRole(query, actor, JOINED_PROJECT_WORKSPACE_ID)) as
+  const row = (await taskAccessQuery(session, actor, locator)) as
     (TaskRow & AccessColumns) | undefined;
   const role = assertRole(row?.actorRole, minimum, 'Task');
   if (!row) throw new NotFoundError('Task');
@@ -64,4 +53,28 @@ export async function findTaskForActor(
     },
     role,
   };
+}
+
+/**
+ * findTaskForActor's one query, unexecuted: the task by id or key, its users, its project and
+ * the actor's role, plus `columns` (TASK_LABELS_SELECT, …). Also what the compiled tasks.get
+ * statement is built from (task-detail-statement.ts), so both read the task the same way.
+ */
+export function taskAccessQuery(
+  session: Session,
+  actor: Pick<Actor, 'userId'>,
+  locator: TaskLocator,
+  columns: readonly string[] = [],
+) {
+  let query = joinProject(
+    selectTaskWithUsers(TaskModel.query(session)),
+    'tasks.project_id',
+    'id' in locator ? undefined : { workspaceId: locator.workspaceId, key: locator.projectKey },
+  ).first();
+  query =
+    'id' in locator
+      ? query.where('tasks.id', locator.id)
+      : query.where('tasks.number', locator.number);
+  for (const column of columns) query = query.select(raw(column));
+  return joinActorRole(query, actor, JOINED_PROJECT_WORKSPACE_ID);
 }

@@ -1,8 +1,13 @@
 import { toUser, type User } from '@trellis/identity';
 import { toLabel, type Label } from '@trellis/labels';
 import type { CommentModel } from './models/comment-model';
-import type { TaskModel } from './models/task-model';
-import type { CommentAuthorColumns, TaskRow } from './task-query';
+import type {
+  CommentAuthorColumns,
+  CommentJson,
+  TaskFields,
+  TaskLabelsColumn,
+  TaskRow,
+} from './task-query';
 import type { Comment, Task } from './types';
 
 /**
@@ -36,7 +41,7 @@ export interface TaskRelations {
 }
 
 /** A task row plus its related users and labels, given explicitly. */
-export function toTask(task: TaskModel, projectKey: string, related: TaskRelations): Task {
+export function toTask(task: TaskFields, projectKey: string, related: TaskRelations): Task {
   return {
     id: task.id,
     projectId: task.projectId,
@@ -67,11 +72,21 @@ export function joinedUsers(row: TaskRow): { assignee: User | null; reporter: Us
   };
 }
 
-/** A task row read with its users joined and its labels fetched (TASK_LABELS_GRAPH). */
-export function toLoadedTask(row: TaskRow, projectKey: string): Task {
-  const { labels } = row;
+/** A task row read with its users joined and its labels selected (TASK_LABELS_SELECT). */
+export function toLoadedTask(row: TaskRow & Partial<TaskLabelsColumn>, projectKey: string): Task {
+  const labels = row.labelList;
   if (!labels) throw new Error(`Task ${row.id} was read without its labels`);
   return toTask(row, projectKey, { ...joinedUsers(row), labels });
+}
+
+/** A comment of TASK_FIRST_COMMENTS_SELECT. */
+export function toCommentFromJson(json: CommentJson): Comment {
+  return {
+    id: json.id,
+    body: json.body,
+    createdAt: new Date(json.createdAt),
+    author: { id: json.authorId, email: json.authorEmail, name: json.authorName },
+  };
 }
 
 /** A comment row read with its author joined. */

@@ -16,6 +16,6 @@ const USER_BY_TOKEN_SQL = `
  */
 export async function authenticate(session: Session, token: string): Promise<User | null> {
   if (!isPlausibleToken(token)) return null;
-  const [row] = await session.query<User>(USER_BY_TOKEN_SQL, [hashToken(token)]);
+  const [row] = await session.query<User>(USER_BY_TOKEN_SQL, [hashToken(token)], { prepare: true });
   return row ? toUser(row) : null;
 }

@@ -1,4 +1,4 @@
-import type { Session } from '@trellis/db';
+import { CompiledStatement, type Session } from '@trellis/db';
 import { NotFoundError, idSchema, type Actor } from '@trellis/kernel';
 import { assertRole, joinActorRole, type Role } from '@trellis/workspaces';
 import { ProjectModel } from '../models/project-model';
@@ -16,12 +16,25 @@ export async function getProjectForActor(
   minimum: Role,
 ): Promise<Project & { actorRole: Role }> {
   if (!idSchema.safeParse(projectId).success) throw new NotFoundError('Project');
-  const query = ProjectModel.query(session)
-    .select(...PROJECT_COLUMNS)
-    .where('projects.id', projectId)
-    .first();
-  const row = (await joinActorRole(query, actor, 'projects.workspace_id')) as
-    (ProjectModel & { actorRole: Role }) | undefined;
+  const [row] = await projectForActor.run<Project & { actorRole: Role }>(session, {
+    actorId: actor.userId,
+    projectId,
+  });
   if (!row) throw new NotFoundError('Project');
   return { ...toProject(row), actorRole: assertRole(row.actorRole, minimum, 'Project') };
 }
+
+/** Built once, run as a named prepared statement: on the path of every task list. */
+const projectForActor = new CompiledStatement(
+  ['actorId', 'projectId'],
+  (session, param) =>
+    joinActorRole(
+      ProjectModel.query(session)
+        .select(...PROJECT_COLUMNS)
+        .where('projects.id', param('projectId'))
+        .first(),
+      { userId: param('actorId') },
+      'projects.workspace_id',
+    ),
+  { prepare: true },
+);

@@ -6,7 +6,7 @@ import { CommentModel } from '../models/comment-model';
 import { itemsWithinTextBudget } from '../page-text-budget';
 import { listCommentsInput } from '../schemas';
 import { findTaskForActor } from '../task-access';
-import { taskGraphModifiers, type CommentAuthorColumns } from '../task-query';
+import { oldestCommentsFirstWithAuthor, type CommentAuthorColumns } from '../task-query';
 import { toComment } from '../task-mapper';
 import type { CommentPage } from '../types';
 
@@ -24,8 +24,7 @@ export async function listComments(
   const input = listCommentsInput.parse(rawInput);
   const after = input.cursor ? CommentCursor.decode(input.cursor) : undefined;
   const { task } = await findTaskForActor(session, actor, { id: input.taskId }, 'viewer');
-  const query = taskGraphModifiers
-    .oldestFirstWithAuthor(CommentModel.query(session))
+  const query = oldestCommentsFirstWithAuthor(CommentModel.query(session))
     .where('comments.task_id', task.id)
     .limit(input.limit + 1);
   if (after !== undefined) {

@@ -1,18 +1,11 @@
 import type { Session } from '@trellis/db';
 import type { Actor } from '@trellis/kernel';
 import { getProjectForActor } from '@trellis/projects';
-import { raw } from 'objection';
 import type { z } from 'zod';
 import { itemsWithinTextBudget } from '../page-text-budget';
 import { listTasksInput } from '../schemas';
 import { TaskCursor } from '../task-cursor';
-import { taskPageQuery } from '../task-page-query';
-import {
-  TASK_LABELS_GRAPH,
-  selectTaskWithUsers,
-  taskGraphModifiers,
-  type TaskRow,
-} from '../task-query';
+import { readTaskPage } from '../task-page-statement';
 import { toLoadedTask } from '../task-mapper';
 import type { TaskPage } from '../types';
 
@@ -21,7 +14,7 @@ import type { TaskPage } from '../types';
  * `number`: the cursor names the last number shown and the next page starts below it. A page
  * holds at most `limit` tasks, fewer when their titles and descriptions pass MAX_PAGE_TEXT.
  * Queries: project and role (1), the page with its users joined and each task's comment count
- * as a correlated subquery (1), the labels of the whole page (1): 3 for a page of 1 or of 100.
+ * and its labels (as JSON) as correlated subqueries (1): 2 for a page of 1 or of 100.
  */
 export async function listTasks(
   session: Session,
@@ -40,18 +33,7 @@ export async function listTasks(
     labelId: input.labelId,
     search: input.search,
   };
-  const query = selectTaskWithUsers(taskPageQuery(session, filters, input.limit + 1))
-    .select(
-      raw(
-        '(select count(*)::int from comments where comments.task_id = tasks.id) as comment_count',
-      ),
-    )
-    .orderBy('tasks.number', 'desc')
-    .limit(input.limit + 1)
-    .withGraphFetched(TASK_LABELS_GRAPH)
-    .modifiers(taskGraphModifiers);
-
-  const rows = (await query) as Array<TaskRow & { commentCount: number }>;
+  const rows = await readTaskPage(session, filters, input.limit + 1);
   // At most `limit` tasks, and fewer when their text would pass MAX_PAGE_TEXT.
   const kept = itemsWithinTextBudget(
     rows.slice(0, input.limit),

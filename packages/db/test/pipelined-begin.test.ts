@@ -1,0 +1,137 @@
+import net from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../src/testing';
+import { createDatabase } from '../src/database';
+import { acquireConnection, releaseConnection } from '../src/knex-adapter';
+import { Author } from './fixtures/library';
+
+const test = useTestDatabase();
+
+/**
+ * A loopback proxy in front of PostgreSQL that logs, in order, the type of every protocol
+ * message each side sends: 'client Q' (simple query), 'client P' (parse), 'server Z' (ready for
+ * query), … The startup message (no type byte) is skipped.
+ */
+async function startMessageLog(target: URL): Promise<{
+  port: number;
+  log: string[];
+  close(): Promise<void>;
+}> {
+  const log: string[] = [];
+  const reader = (side: string, typed: boolean) => {
+    let buffered = Buffer.alloc(0);
+    let started = typed;
+    return (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const header = started ? 5 : 4;
+        if (buffered.length < header) return;
+        const length = buffered.readInt32BE(started ? 1 : 0) + (started ? 1 : 0);
+        if (buffered.length < length) return;
+        if (started) log.push(`${side} ${String.fromCharCode(buffered[0] ?? 0)}`);
+        started = true;
+        buffered = buffered.subarray(length);
+      }
+    };
+  };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    const fromClient = reader('client', false);
+    const fromServer = reader('server', true);
+    client.on('data', (chunk: Buffer) => {
+      fromClient(chunk);
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      fromServer(chunk);
+      client.write(chunk);
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('BEGIN travels with the first statement (pg pipeline mode)', () => {
+  const closing: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const close of closing) await close();
+  });
+
+  it("the pool's clients run in pg's pipeline mode", async () => {
+    const connection = (await acquireConnection(test.db.knex)) as unknown as {
+      pipeline: boolean;
+    };
+    try {
+      expect(connection.pipeline).toBe(true);
+    } finally {
+      releaseConnection(test.db.knex, connection as never);
+    }
+  });
+
+  it('the first statement is on the wire before BEGIN is answered: one round trip saved', async () => {
+    const proxy = await startMessageLog(new URL(test.url));
+    closing.push(() => proxy.close());
+    const url = new URL(test.url);
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    const db = createDatabase({ url: url.toString() });
+    closing.unshift(() => db.close());
+    // Warm the connection up (startup, knex's version check), then look at one transaction.
+    await db.read((session) => session.query('select 1'));
+    proxy.log.length = 0;
+    const rows = await db.read((session) =>
+      session.query<{ n: number }>('select $1::int as n', [2]),
+    );
+    expect(rows).toEqual([{ n: 2 }]);
+    // BEGIN (simple query), then the statement (parse…) before any answer, then COMMIT.
+    const firstAnswer = proxy.log.indexOf('server Z');
+    expect(proxy.log.slice(0, firstAnswer)).toEqual(
+      expect.arrayContaining(['client Q', 'client P']),
+    );
+    expect(proxy.log.indexOf('client Q')).toBeLessThan(proxy.log.indexOf('client P'));
+  });
+
+  it('the pipelined statement runs inside the transaction, with its settings', async () => {
+    const [settings] = await test.db.read((session) =>
+      session.query<{ readOnly: string; timeout: string }>(
+        `select current_setting('transaction_read_only') as "readOnly",
+                current_setting('statement_timeout') as timeout`,
+      ),
+    );
+    expect(settings).toEqual({ readOnly: 'on', timeout: expect.stringMatching(/^\d+(ms|s)$/) });
+    await expect(
+      test.db.read((session) => Author.query(session).insert({ name: 'written in a read' })),
+    ).rejects.toThrow(/read-only/);
+  });
+
+  it('a setting PostgreSQL refuses fails the statements behind it: nothing is written outside the transaction', async () => {
+    // 3e9 ms passes our own check (a whole number) but is past statement_timeout's range, so the
+    // SET LOCAL inside the BEGIN statement fails and leaves the block aborted.
+    await expect(
+      test.db.transaction((session) => Author.query(session).insert({ name: 'never-written' }), {
+        statementTimeoutMs: 3_000_000_000,
+        retry: false,
+      }),
+    ).rejects.toThrow();
+    const names = await test.db.read(async (session) =>
+      (await Author.query(session).select('name')).map((author) => author.name),
+    );
+    expect(names).not.toContain('never-written');
+    // The connection is clean for the next borrower.
+    await expect(
+      test.db.transaction((session) => Author.query(session).insert({ name: 'after-refusal' })),
+    ).resolves.toMatchObject({ name: 'after-refusal' });
+  });
+});
