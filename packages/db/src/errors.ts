@@ -190,7 +190,9 @@ export function isRetryableConflict(error: unknown): boolean {
  */
 export function isStalePreparedPlan(error: unknown): boolean {
   const native = nativeOf(error);
-  return native.code === '0A000' && /cached plan must not change result type/.test(native.message ?? '');
+  return (
+    native.code === '0A000' && /cached plan must not change result type/.test(native.message ?? '')
+  );
 }
 
 /**

@@ -30,12 +30,7 @@ const DETAIL_COLUMNS = [TASK_LABELS_SELECT, TASK_FIRST_COMMENTS_SELECT];
 const byId = new CompiledStatement(
   ['actorId', 'taskId'],
   (session, param) =>
-    taskAccessQuery(
-      session,
-      { userId: param('actorId') },
-      { id: param('taskId') },
-      DETAIL_COLUMNS,
-    ),
+    taskAccessQuery(session, { userId: param('actorId') }, { id: param('taskId') }, DETAIL_COLUMNS),
   { prepare: true },
 );
 
