@@ -15,6 +15,7 @@ import {
   toDatabaseError,
 } from './errors';
 import { PreparedStatementNames } from './prepared-statements';
+import { batchWritesUntilNextTick } from './write-batching';
 import { consoleLogger, type DatabaseLogger } from './logger';
 import {
   acquireConnection,
@@ -310,6 +311,7 @@ export class Database {
     // safe for writes too: BEGIN itself fails only with the connection, which fails what follows;
     // a SET LOCAL that fails leaves the block aborted, so every statement behind it fails as well
     // and nothing runs outside the transaction (test/transactions.test.ts proves both).
+    batchWritesUntilNextTick(session.connection);
     const begun = sendControl(
       session.connection,
       beginStatement({
@@ -335,6 +337,15 @@ export class Database {
     if (!session.isActive) return result;
     await begun;
     session.markCommitting();
+    if (options.readOnly && options.isolationLevel !== 'serializable') {
+      // What a read-only transaction read cannot be undone by its COMMIT (only a serializable
+      // one can still fail there), so it is not waited for: it is on the wire ahead of whatever
+      // the connection's next borrower sends (pipeline mode), and the connection goes back to
+      // the pool, and the answer out, one round trip sooner. A connection lost meanwhile is
+      // dropped by the pool; the next borrower's BEGIN fails and that transaction is retried.
+      sendControl(session.connection, 'COMMIT').catch(ignore);
+      return result;
+    }
     await sendControl(session.connection, 'COMMIT');
     return result;
   }

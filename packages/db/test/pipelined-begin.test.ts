@@ -134,4 +134,26 @@ describe('BEGIN travels with the first statement (pg pipeline mode)', () => {
       test.db.transaction((session) => Author.query(session).insert({ name: 'after-refusal' })),
     ).resolves.toMatchObject({ name: 'after-refusal' });
   });
+
+  it("a read-only transaction's COMMIT is not waited for, yet each transaction on the connection is its own", async () => {
+    const db = test.open({ pool: { min: 1, max: 1 } });
+    const transactionStart = async () =>
+      db.read((session) =>
+        session.query<{ started: string; state: string }>(
+          `select xact_start::text as started, state from pg_stat_activity where pid = pg_backend_pid()`,
+        ),
+      );
+    const first = await transactionStart();
+    const second = await transactionStart();
+    // One connection, two transactions: the second began after the first's COMMIT.
+    expect(first[0]?.started).not.toBe(second[0]?.started);
+    // A read-write transaction right after sees no transaction left open by the read.
+    const written = await db.transaction(async (session) => {
+      await Author.query(session).insert({ name: 'after-a-read' });
+      return session.query<{ depth: number }>(
+        `select count(*)::int as depth from pg_stat_activity where pid = pg_backend_pid() and state = 'idle in transaction'`,
+      );
+    });
+    expect(written).toEqual([{ depth: 0 }]);
+  });
 });
