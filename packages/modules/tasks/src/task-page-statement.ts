@@ -18,9 +18,13 @@ const statements = new Map<string, CompiledStatement<PageParam>>();
 
 /**
  * A page of tasks (`size` rows at most, newest first) with their users, comment counts and
- * labels: ONE statement, taskPageQuery's, built once per combination of filters. The statements
- * run unnamed, so PostgreSQL plans each with its values: the search's probe, and filters whose
- * selectivity varies by value, depend on that (bench/results/growth.md).
+ * labels: ONE statement, taskPageQuery's, built once per combination of filters.
+ *
+ * Prepared (planned once per connection) when it filters only by project, cursor, status or
+ * assignee: each of those walks its own (project_id, …, number) index whatever the values, so a
+ * generic plan is the plan. A search or a label filter runs unnamed, planned with its values:
+ * the search's probe, and a label's frequency (walk the page, or start from the label's few
+ * tasks), depend on them (bench/results/growth.md).
  */
 export function readTaskPage(
   session: Session,
@@ -51,25 +55,29 @@ function compilePageStatement(shape: TaskPageFilters): CompiledStatement<PagePar
   if (typeof shape.assigneeId === 'string') params.push('assigneeId');
   if (shape.labelId !== undefined) params.push('labelId');
   if (shape.search !== undefined) params.push('search');
-  return new CompiledStatement(params, (session, param, numberParam) => {
-    // The builders take values; each present filter gets its placeholder instead.
-    const filters = {
-      projectId: param('projectId'),
-      ...(shape.before !== undefined ? { before: numberParam('before') } : {}),
-      ...(shape.status !== undefined ? { status: param('status') } : {}),
-      ...(shape.assigneeId === null ? { assigneeId: null } : {}),
-      ...(typeof shape.assigneeId === 'string' ? { assigneeId: param('assigneeId') } : {}),
-      ...(shape.labelId !== undefined ? { labelId: param('labelId') } : {}),
-      ...(shape.search !== undefined ? { search: param('search') } : {}),
-    } as TaskPageFilters;
-    return selectTaskWithUsers(taskPageQuery(session, filters, numberParam('size')))
-      .select(
-        raw(
-          '(select count(*)::int from comments where comments.task_id = tasks.id) as "commentCount"',
-        ),
-      )
-      .select(raw(TASK_LABELS_SELECT))
-      .orderBy('tasks.number', 'desc')
-      .limit(numberParam('size'));
-  });
+  return new CompiledStatement(
+    params,
+    (session, param, numberParam) => {
+      // The builders take values; each present filter gets its placeholder instead.
+      const filters = {
+        projectId: param('projectId'),
+        ...(shape.before !== undefined ? { before: numberParam('before') } : {}),
+        ...(shape.status !== undefined ? { status: param('status') } : {}),
+        ...(shape.assigneeId === null ? { assigneeId: null } : {}),
+        ...(typeof shape.assigneeId === 'string' ? { assigneeId: param('assigneeId') } : {}),
+        ...(shape.labelId !== undefined ? { labelId: param('labelId') } : {}),
+        ...(shape.search !== undefined ? { search: param('search') } : {}),
+      } as TaskPageFilters;
+      return selectTaskWithUsers(taskPageQuery(session, filters, numberParam('size')))
+        .select(
+          raw(
+            '(select count(*)::int from comments where comments.task_id = tasks.id) as "commentCount"',
+          ),
+        )
+        .select(raw(TASK_LABELS_SELECT))
+        .orderBy('tasks.number', 'desc')
+        .limit(numberParam('size'));
+    },
+    { prepare: shape.search === undefined && shape.labelId === undefined },
+  );
 }

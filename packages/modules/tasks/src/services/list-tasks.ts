@@ -14,7 +14,8 @@ import type { TaskPage } from '../types';
  * `number`: the cursor names the last number shown and the next page starts below it. A page
  * holds at most `limit` tasks, fewer when their titles and descriptions pass MAX_PAGE_TEXT.
  * Queries: project and role (1), the page with its users joined and each task's comment count
- * and its labels (as JSON) as correlated subqueries (1): 2 for a page of 1 or of 100.
+ * and its labels (as JSON) as correlated subqueries (1): 2 for a page of 1 or of 100, sent
+ * together in one round trip.
  */
 export async function listTasks(
   session: Session,
@@ -23,26 +24,35 @@ export async function listTasks(
 ): Promise<TaskPage> {
   const input = listTasksInput.parse(rawInput);
   const before = input.cursor ? TaskCursor.decode(input.cursor) : undefined;
-  const project = await getProjectForActor(session, actor, input.projectId, 'viewer');
-
   const filters = {
-    projectId: project.id,
+    projectId: input.projectId,
     before,
     status: input.status,
     assigneeId: input.assigneeId,
     labelId: input.labelId,
     search: input.search,
   };
-  const rows = await readTaskPage(session, filters, input.limit + 1);
+  // Both statements leave together (the connection pipelines them): one round trip, not two.
+  // The page is read for the project named in the input and used only if the membership check
+  // passed; a non-member gets NotFound exactly as before, and no row. Both are awaited either
+  // way, so no statement is left running when the transaction ends.
+  const [access, page] = await Promise.allSettled([
+    getProjectForActor(session, actor, input.projectId, 'viewer'),
+    readTaskPage(session, filters, input.limit + 1),
+  ]);
+  if (access.status === 'rejected') throw access.reason;
+  if (page.status === 'rejected') throw page.reason;
+  const project = access.value;
+  const rows = page.value;
   // At most `limit` tasks, and fewer when their text would pass MAX_PAGE_TEXT.
   const kept = itemsWithinTextBudget(
     rows.slice(0, input.limit),
     (task) => task.title.length + (task.description?.length ?? 0),
   );
-  const page = rows.slice(0, kept);
-  const last = page.at(-1);
+  const shown = rows.slice(0, kept);
+  const last = shown.at(-1);
   return {
-    items: page.map((task) => ({
+    items: shown.map((task) => ({
       ...toLoadedTask(task, project.key),
       commentCount: task.commentCount,
     })),
