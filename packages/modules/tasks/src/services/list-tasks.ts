@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { itemsWithinTextBudget } from '../page-text-budget';
 import { listTasksInput } from '../schemas';
 import { TaskCursor } from '../task-cursor';
+import { settleInOrder } from '../settle-in-order';
 import { readTaskPage } from '../task-page-statement';
 import { toLoadedTask } from '../task-mapper';
 import type { TaskPage } from '../types';
@@ -36,14 +37,10 @@ export async function listTasks(
   // The page is read for the project named in the input and used only if the membership check
   // passed; a non-member gets NotFound exactly as before, and no row. Both are awaited either
   // way, so no statement is left running when the transaction ends.
-  const [access, page] = await Promise.allSettled([
+  const [project, rows] = await settleInOrder([
     getProjectForActor(session, actor, input.projectId, 'viewer'),
     readTaskPage(session, filters, input.limit + 1),
   ]);
-  if (access.status === 'rejected') throw access.reason;
-  if (page.status === 'rejected') throw page.reason;
-  const project = access.value;
-  const rows = page.value;
   // At most `limit` tasks, and fewer when their text would pass MAX_PAGE_TEXT.
   const kept = itemsWithinTextBudget(
     rows.slice(0, input.limit),
