@@ -206,6 +206,11 @@ export function isPreparedStatementLost(error: unknown): boolean {
   return code === '26000' || code === '42P05';
 }
 
+/** True when a statement was refused because an earlier one had already failed the transaction. */
+export function isAbortedTransaction(error: unknown): boolean {
+  return nativeOf(error).code === '25P02';
+}
+
 /** True when the connection itself was lost (killed, server restarting, network). */
 export function isConnectionLost(error: unknown): boolean {
   const native = nativeOf(error);

@@ -7,6 +7,7 @@ export type {
 } from './database';
 export { Session } from './session';
 export { CompiledStatement } from './compiled-statement';
+export { settlePipelined } from './settle-pipelined';
 export type { CompiledStatementOptions, StatementBuilder } from './compiled-statement';
 export type { SessionState } from './session';
 export { currentSession } from './session-context';

@@ -17,11 +17,12 @@ export async function reserveTaskNumbers(
   projectId: string,
   count = 1,
 ): Promise<number> {
-  const result = await session.raw<{ rows: Array<{ last_task_number: number }> }>(
-    'update projects set last_task_number = last_task_number + ? where id = ? returning last_task_number',
+  const [row] = await session.query<{ last_task_number: number }>(
+    'update projects set last_task_number = last_task_number + $1 where id = $2 returning last_task_number',
     [count, projectId],
+    { prepare: true },
   );
-  const last = result.rows[0]?.last_task_number;
+  const last = row?.last_task_number;
   if (last === undefined) throw new NotFoundError('Project');
   return last - count + 1;
 }

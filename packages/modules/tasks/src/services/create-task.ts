@@ -1,13 +1,12 @@
-import type { Session } from '@trellis/db';
+import { settlePipelined, type Session } from '@trellis/db';
 import { recordActivity } from '@trellis/activity';
 import { InvalidInputError, type Actor } from '@trellis/kernel';
 import { getProjectForActor, reserveTaskNumbers } from '@trellis/projects';
 import { findWorkspaceUsers } from '@trellis/workspaces';
 import type { z } from 'zod';
-import { TaskModel } from '../models/task-model';
 import { createTaskInput } from '../schemas';
 import { replaceTaskLabels, requireWorkspaceLabels } from '../task-labels';
-import { settleInOrder } from '../settle-in-order';
+import type { TaskFields } from '../task-query';
 import { taskKey, toTask } from '../task-mapper';
 import type { Task } from '../types';
 
@@ -28,7 +27,7 @@ export async function createTask(
   const assigneeId = input.assigneeId ?? null;
   // Once the membership is checked, what depends only on the project leaves together (the
   // connection pipelines it: one round trip, not three) and is judged in the old order.
-  const [users, labels, number] = await settleInOrder([
+  const [users, labels, number] = await settlePipelined([
     findWorkspaceUsers(
       session,
       project.workspaceId,
@@ -44,23 +43,26 @@ export async function createTask(
   const reporter = users.get(actor.userId);
   if (!reporter) throw new Error(`The acting user ${actor.userId} does not exist`);
 
-  const task = await TaskModel.query(session)
-    .insert({
-      projectId: project.id,
+  const [task] = await session.query<TaskFields>(
+    INSERT_TASK_SQL,
+    [
+      project.id,
       number,
-      title: input.title,
-      description: input.description ?? null,
-      status: input.status,
-      priority: input.priority,
+      input.title,
+      input.description ?? null,
+      input.status,
+      input.priority,
       assigneeId,
-      reporterId: actor.userId,
-      dueDate: input.dueDate ?? null,
-    })
-    .returning('*');
+      actor.userId,
+      input.dueDate ?? null,
+    ],
+    { prepare: true },
+  );
+  if (!task) throw new Error('The task insert returned no row');
   // The label links and the activity entry need the row, not each other: they leave together.
   // (Not with the row itself: builders start their statement a few promise steps after they are
   // awaited, so the order in which several reach the connection is not theirs to promise.)
-  await settleInOrder([
+  await settlePipelined([
     labels.length > 0
       ? replaceTaskLabels(
           session,
@@ -82,3 +84,12 @@ export async function createTask(
     labels,
   });
 }
+
+/** The row, and back its columns under the model's names (one prepared statement). */
+const INSERT_TASK_SQL = `
+  insert into tasks
+    (project_id, number, title, description, status, priority, assignee_id, reporter_id, due_date)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+  returning id, project_id as "projectId", number, title, description, status, priority,
+    assignee_id as "assigneeId", reporter_id as "reporterId", due_date as "dueDate", version,
+    created_at as "createdAt", updated_at as "updatedAt"`;

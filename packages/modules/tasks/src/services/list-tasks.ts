@@ -1,11 +1,10 @@
-import type { Session } from '@trellis/db';
+import { settlePipelined, type Session } from '@trellis/db';
 import type { Actor } from '@trellis/kernel';
 import { getProjectForActor } from '@trellis/projects';
 import type { z } from 'zod';
 import { itemsWithinTextBudget } from '../page-text-budget';
 import { listTasksInput } from '../schemas';
 import { TaskCursor } from '../task-cursor';
-import { settleInOrder } from '../settle-in-order';
 import { readTaskPage } from '../task-page-statement';
 import { toLoadedTask } from '../task-mapper';
 import type { TaskPage } from '../types';
@@ -37,7 +36,7 @@ export async function listTasks(
   // The page is read for the project named in the input and used only if the membership check
   // passed; a non-member gets NotFound exactly as before, and no row. Both are awaited either
   // way, so no statement is left running when the transaction ends.
-  const [project, rows] = await settleInOrder([
+  const [project, rows] = await settlePipelined([
     getProjectForActor(session, actor, input.projectId, 'viewer'),
     readTaskPage(session, filters, input.limit + 1),
   ]);
