@@ -310,7 +310,7 @@ export class Database {
     // behind BEGIN without waiting for its answer, so BEGIN costs no round trip of its own. It is
     // safe for writes too: BEGIN itself fails only with the connection, which fails what follows;
     // a SET LOCAL that fails leaves the block aborted, so every statement behind it fails as well
-    // and nothing runs outside the transaction (test/transactions.test.ts proves both).
+    // and nothing runs outside the transaction (test/pipelined-begin.test.ts proves both).
     batchWritesUntilNextTick(session.connection);
     const begun = sendControl(
       session.connection,

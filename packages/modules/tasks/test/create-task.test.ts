@@ -135,6 +135,19 @@ describe('createTask', () => {
     }
   });
 
+  it('with both a bad assignee and a bad label, the assignee is named (they are checked in that order, though read together)', async () => {
+    const error = await rejection(
+      createTaskAs(test.db, world.owner, {
+        projectId: world.project.id,
+        title: 'X',
+        assigneeId: world.outsider.user.id,
+        labelIds: [world.otherLabel.id],
+      }),
+    );
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).path).toEqual(['assigneeId']);
+  });
+
   it('a rejected create leaves no task behind and gives its number to the next one', async () => {
     const project = await createProjectIn(test.db, world.owner, world.workspace, 'GAP');
     await createTaskAs(test.db, world.owner, { projectId: project.id, title: 'One' });

@@ -26,20 +26,29 @@ export async function createTask(
 
   const assigneeId = input.assigneeId ?? null;
   // Once the membership is checked, what depends only on the project leaves together (the
-  // connection pipelines it: one round trip, not three) and is judged in the old order.
-  const [users, labels, number] = await settlePipelined([
+  // connection pipelines it: one round trip, not three).
+  // A refused label is held back until the assignee has been judged, as when they ran in turn.
+  const [users, labelCheck, number] = await settlePipelined([
     findWorkspaceUsers(
       session,
       project.workspaceId,
       assigneeId ? [actor.userId, assigneeId] : [actor.userId],
     ),
-    requireWorkspaceLabels(session, project.workspaceId, input.labelIds),
+    requireWorkspaceLabels(session, project.workspaceId, input.labelIds).then(
+      (found) => ({ found }),
+      (refusal: unknown) => {
+        if (!(refusal instanceof InvalidInputError)) throw refusal;
+        return { refusal };
+      },
+    ),
     reserveTaskNumbers(session, project.id),
   ]);
   const assignee = assigneeId ? users.get(assigneeId) : undefined;
   if (assigneeId && !assignee?.isMember) {
     throw new InvalidInputError(['assigneeId'], 'The assignee must be a member of the workspace');
   }
+  if ('refusal' in labelCheck) throw labelCheck.refusal;
+  const labels = labelCheck.found;
   const reporter = users.get(actor.userId);
   if (!reporter) throw new Error(`The acting user ${actor.userId} does not exist`);
 
