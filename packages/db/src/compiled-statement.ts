@@ -58,11 +58,6 @@ export class CompiledStatement<Param extends string> {
     this.#options = options;
   }
 
-  /** The SQL text, compiled on first use (for tests and EXPLAIN). */
-  sql(session: Session): string {
-    return this.#compile(session).sql;
-  }
-
   async run<Row>(session: Session, values: Readonly<Record<Param, unknown>>): Promise<Row[]> {
     const { sql, slots } = this.#compile(session);
     const bindings = slots.map((slot) => ('param' in slot ? values[slot.param] : slot.constant));
