@@ -12,7 +12,11 @@ const test = useTestDatabase();
  * message each side sends: 'client Q' (simple query), 'client P' (parse), 'server Z' (ready for
  * query), … The startup message (no type byte) is skipped.
  */
-async function startMessageLog(target: URL): Promise<{
+async function startMessageLog(
+  target: URL,
+  /** Added to every answer of the server: a round trip then costs at least this long. */
+  answerDelayMs = 0,
+): Promise<{
   port: number;
   log: string[];
   close(): Promise<void>;
@@ -44,7 +48,8 @@ async function startMessageLog(target: URL): Promise<{
     });
     upstream.on('data', (chunk: Buffer) => {
       fromServer(chunk);
-      client.write(chunk);
+      if (answerDelayMs === 0) client.write(chunk);
+      else setTimeout(() => client.write(chunk), answerDelayMs);
     });
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
@@ -155,5 +160,31 @@ describe('BEGIN travels with the first statement (pg pipeline mode)', () => {
       );
     });
     expect(written).toEqual([{ depth: 0 }]);
+  });
+
+  it('a read waits for one round trip (BEGIN and COMMIT are not waited for); a write still waits for its COMMIT', async () => {
+    // Every answer of the server arrives 150 ms late: waits are counted in round trips.
+    const proxy = await startMessageLog(new URL(test.url), 150);
+    closing.push(() => proxy.close());
+    const url = new URL(test.url);
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    const db = createDatabase({ url: url.toString(), pool: { min: 1, max: 1 } });
+    closing.unshift(() => db.close());
+    await db.read((session) => session.query('select 1')); // connected and warm
+    const timed = async (run: () => Promise<unknown>) => {
+      const started = performance.now();
+      await run();
+      return performance.now() - started;
+    };
+    const read = await timed(() => db.read((session) => session.query('select $1::int', [1])));
+    const write = await timed(() =>
+      db.transaction((session) => session.query('select $1::int', [1])),
+    );
+    // One round trip (150 ms) for the read; awaiting BEGIN or COMMIT would make it 300 ms.
+    expect(read).toBeGreaterThanOrEqual(140);
+    expect(read).toBeLessThan(290);
+    // The write's COMMIT is awaited: two round trips.
+    expect(write).toBeGreaterThanOrEqual(290);
   });
 });

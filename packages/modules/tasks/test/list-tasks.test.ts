@@ -171,3 +171,24 @@ describe('listTasks', () => {
     );
   });
 });
+
+describe('how page statements are planned', () => {
+  /** The statements prepared on the connection, after one page was read on it. */
+  const preparedAfter = (input: ListInput) =>
+    test.db.read(async (session) => {
+      await listTasks(session, world.viewer.actor, input);
+      const rows = await session.query<{ statement: string }>(
+        'select statement from pg_prepared_statements',
+      );
+      return rows.map((row) => row.statement).filter((text) => text.includes('"commentCount"'));
+    });
+
+  it('a page by project, cursor, status or assignee is prepared; a search or a label filter runs unnamed, planned with its values', async () => {
+    const plain = await preparedAfter({ projectId: world.project.id, status: 'todo' });
+    expect(plain.some((text) => text.includes('tasks.status = $'))).toBe(true);
+    const searched = await preparedAfter({ projectId: world.project.id, search: 'crash' });
+    expect(searched.some((text) => text.includes('plainto_tsquery'))).toBe(false);
+    const labelled = await preparedAfter({ projectId: world.project.id, labelId: world.bug.id });
+    expect(labelled.some((text) => text.includes('task_labels.label_id = $'))).toBe(false);
+  });
+});
