@@ -12,6 +12,7 @@ import {
   isRetryableConflict,
   isPreparedStatementLost,
   isStalePreparedPlan,
+  isStatementCancelled,
   toDatabaseError,
 } from './errors';
 import { PreparedStatementNames } from './prepared-statements';
@@ -222,6 +223,7 @@ export class Database {
       giveUp = reject;
     });
     abandoned.catch(ignore);
+    const deadlineAt = performance.now() + timeoutMs;
     const timer = setTimeout(() => {
       expired = true;
       giveUp(new TransactionTimeoutError(timeoutMs));
@@ -275,7 +277,14 @@ export class Database {
       const result = await Promise.race([work, abandoned]);
       session.end('committed');
       return result;
-    } catch (error) {
+    } catch (caught) {
+      let error = caught;
+      // The server's statement_timeout is capped by this same deadline, and its clock can beat a
+      // timer that waits behind a busy event loop: past the deadline, it is the deadline.
+      if (!expired && isStatementCancelled(error) && performance.now() >= deadlineAt) {
+        expired = true;
+        error = new TransactionTimeoutError(timeoutMs);
+      }
       if (expired) {
         session.end('timed out');
         this.counters.timedOut += 1;

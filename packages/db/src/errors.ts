@@ -206,6 +206,11 @@ export function isPreparedStatementLost(error: unknown): boolean {
   return code === '26000' || code === '42P05';
 }
 
+/** @internal True when the server cancelled the statement (statement_timeout, or a cancel request). */
+export function isStatementCancelled(error: unknown): boolean {
+  return nativeOf(error).code === '57014';
+}
+
 /** True when a statement was refused because an earlier one had already failed the transaction. */
 export function isAbortedTransaction(error: unknown): boolean {
   return nativeOf(error).code === '25P02';
