@@ -176,9 +176,7 @@ function listStatement(
     name.push('l');
   }
   if (input.search !== undefined) {
-    conditions.push(
-      `to_tsvector('simple', t.title) @@ plainto_tsquery('simple', ${bind(input.search)})`,
-    );
+    conditions.push(`t.title_words @@ plainto_tsquery('simple', ${bind(input.search)})`);
     name.push('q');
   }
   const text = `

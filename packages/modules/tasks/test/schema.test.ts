@@ -35,6 +35,26 @@ async function plan(sql: string, bindings: string[]): Promise<string> {
 }
 
 describe('tasks schema', () => {
+  it('stores the words of each title, and keeps them when the title changes', async () => {
+    const task = await createTaskAs(test.db, world.owner, {
+      projectId: world.project.id,
+      title: 'Rotate the Signing keys',
+    });
+    const wordsOf = () =>
+      test.db.read(async (session) => {
+        const [row] = await session.query<{ words: string }>(
+          'select title_words::text as words from tasks where id = $1',
+          [task.id],
+        );
+        return row?.words;
+      });
+    expect(await wordsOf()).toBe("'keys':4 'rotate':1 'signing':3 'the':2");
+    await test.db.transaction((session) =>
+      session.knex('tasks').where({ id: task.id }).update({ title: 'Archive logs' }),
+    );
+    expect(await wordsOf()).toBe("'archive':1 'logs':2");
+  });
+
   it('numbers are unique per project', async () => {
     const task = await createTaskAs(test.db, world.owner, {
       projectId: world.project.id,
@@ -59,10 +79,17 @@ describe('tasks schema', () => {
 
   it('the title search and the newest-first page can use their indexes', async () => {
     const search = await plan(
-      "select id from tasks where to_tsvector('simple', tasks.title) @@ plainto_tsquery('simple', ?)",
+      "select id from tasks where tasks.title_words @@ plainto_tsquery('simple', ?)",
       ['login'],
     );
-    expect(search).toContain('tasks_title_search_idx');
+    expect(search).toContain('tasks_title_words_idx');
+    const statusAndAssignee = await plan(
+      'select id from tasks where project_id = ? and status = ? and assignee_id = ? order by number desc limit 51',
+      [world.project.id, 'todo', world.owner.user.id],
+    );
+    expect(statusAndAssignee).toMatch(
+      /Index Scan Backward using tasks_project_status_assignee_number_idx/,
+    );
     const page = await plan(
       'select id from tasks where project_id = ? and number < 50 order by number desc limit 51',
       [world.project.id],
