@@ -39,7 +39,7 @@ export function renderMarkdown(
   lines.push(
     `Machine: ${machine.cores} × ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.platform}; Node ${machine.node}; ${machine.postgres}.`,
     `Dataset: ${dataset.tasks.toLocaleString('en-US')} tasks and ${dataset.comments.toLocaleString('en-US')} comments in ${dataset.projects} projects of ${dataset.workspaces} workspaces. ` +
-      `Load: autocannon, keep-alive, one request in flight per connection, a warm-up before each point, ${results.secondsPerPoint} s per point. ` +
+      `Load: autocannon, keep-alive, one request in flight per connection, each point measured for ${results.secondsPerPoint} s right after a warm-up on the same connections. ` +
       'Every server runs as its own process on the same database with a pool of 10; the load generator is another process.',
     '',
   );

@@ -194,16 +194,20 @@ export async function runBench(
           for (const server of serversFor(scenarioName, connections)) {
             const scenario = buildScenario(scenarioName, dataset);
             const origin = originOf(servers, server);
-            if (settings.warmupSeconds > 0 && run === 0) {
-              await runLoad(origin, scenario, connections, settings.warmupSeconds);
-            }
-            const sampler =
-              server === 'trellis' && connections >= 256
-                ? sampleCrowd(servers.trellis.metricsOrigin, scenarioName)
-                : undefined;
             const pid = pidOf(servers, server);
-            const cpuBefore = processCpuMs(pid);
-            const point = await runLoad(origin, scenario, connections, settings.seconds);
+            let cpuBefore: number | undefined;
+            let sampler: ReturnType<typeof sampleCrowd> | undefined;
+            const point = await runLoad(origin, scenario, {
+              connections,
+              seconds: settings.seconds,
+              warmupSeconds: settings.warmupSeconds,
+              onMeasuring: () => {
+                cpuBefore = processCpuMs(pid);
+                if (server === 'trellis' && connections >= 256) {
+                  sampler = sampleCrowd(servers.trellis.metricsOrigin, scenarioName);
+                }
+              },
+            });
             const cpuAfter = processCpuMs(pid);
             if (sampler) results.crowd.push(await sampler.stop());
             const list = collected.get(server) ?? [];
