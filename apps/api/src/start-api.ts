@@ -1,4 +1,5 @@
-import { createDatabase, type Database } from '@trellis/db';
+import type { Database } from '@trellis/db';
+import { createApiDatabase } from './database/api-database';
 import type { FastifyInstance } from 'fastify';
 import type { ApiConfig } from './config';
 import { migrateDatabase } from './database/migrate-database';
@@ -28,10 +29,7 @@ export async function startApi(
   const database = await resolveDatabaseUrl();
   const log = createLogger(config);
   const databaseLog = startupDatabaseLogger(log);
-  const db = createDatabase(
-    { ...databaseConfig, url: database.url },
-    { logger: databaseLog.logger },
-  );
+  const db = createApiDatabase({ ...databaseConfig, url: database.url }, databaseLog.logger);
   const { app, readiness, metricsApp } = await buildServer({ config, db, log });
 
   if (config.MIGRATE_ON_START) {

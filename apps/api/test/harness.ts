@@ -8,6 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { AppRouter } from '../src/app-router';
 import { readApiConfig, type ApiConfig } from '../src/config';
 import { buildServer, type ApiServer } from '../src/http/build-server';
+import { createApiDatabase } from '../src/database/api-database';
 import { createLogger } from '../src/logging';
 
 export type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
@@ -88,13 +89,14 @@ export function useApi(
     const log = options.captureLogs
       ? createLogger(config, { write: (line: string) => void lines.push(line) })
       : pino({ level: 'silent' });
-    db = createDatabase(
+    // As the API runs: without session context (src/database/api-database.ts).
+    db = createApiDatabase(
       {
         ...options.database,
         url: database.url,
         pool: { max: options.max ?? 10, ...options.database?.pool },
       },
-      options.captureLogs ? { logger: log } : {},
+      options.captureLogs ? log : undefined,
     );
     server = await buildServer({ config, db, log });
     url = `${await server.app.listen({ port: 0, host: '127.0.0.1' })}/trpc`;

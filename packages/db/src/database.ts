@@ -57,6 +57,18 @@ export interface TransactionCounters {
 
 export interface DatabaseOptions {
   logger?: DatabaseLogger;
+  /**
+   * Track which session each async call chain runs in (AsyncLocalStorage). On, the default: a
+   * `db.transaction()` inside a transaction of this database joins it (one connection per
+   * request) and a model query given no session finds the current one. Off: the first opens a
+   * transaction of its own and the second is MissingSessionError.
+   *
+   * On Node.js 20 the tracking hooks every promise of the process, whichever code made it: a
+   * sixth of the API's CPU per request (issue 10). A caller that hands its session to every
+   * service and cannot reach the Database from inside a session turns it off; the API does, and
+   * its procedure builders keep `ctx.db` out of reach there.
+   */
+  sessionContext?: boolean;
 }
 
 interface AttemptOutcome {
@@ -98,6 +110,7 @@ export class Database {
   readonly knex: Knex;
   readonly counters: TransactionCounters = { committed: 0, rolledBack: 0, retried: 0, timedOut: 0 };
   readonly #logger: DatabaseLogger;
+  readonly #sessionContext: boolean;
   readonly #statementNames: PreparedStatementNames | undefined;
   readonly #open = new Set<OpenTransaction>();
   /** Transactions waiting for a connection, with when they started waiting. */
@@ -110,6 +123,7 @@ export class Database {
   constructor(config: DatabaseConfig, options: DatabaseOptions = {}) {
     this.config = config;
     this.#logger = options.logger ?? consoleLogger;
+    this.#sessionContext = options.sessionContext ?? true;
     this.knex = createPool(config, this.#logger);
     this.#statementNames = config.preparedStatements ? new PreparedStatementNames() : undefined;
     configureStrictRelations({ mode: config.strictRelations, logger: this.#logger });
@@ -254,6 +268,7 @@ export class Database {
         connection,
         knexFactory: connectionKnexFactory(this.knex, connection),
         statementNames: this.#statementNames,
+        sessionContext: this.#sessionContext,
         extraStats,
       },
       opening,
@@ -333,14 +348,15 @@ export class Database {
       }),
     );
     begun.catch(ignore);
-    const result = await sessionStorage.run(session, async () => {
+    const body = async () => {
       try {
         return await fn(session);
       } catch (error) {
         if (!isDriverError(error)) outcome.applicationError = error;
         throw error;
       }
-    });
+    };
+    const result = await (this.#sessionContext ? sessionStorage.run(session, body) : body());
     // Ended from outside meanwhile (deadline, close): the rollback is theirs, and the connection
     // may already be someone else's, so nothing more is sent.
     if (!session.isActive) return result;

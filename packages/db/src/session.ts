@@ -16,6 +16,8 @@ interface TransactionScope {
   readonly knexFactory: ConnectionKnexFactory;
   /** Names for prepared statements; undefined when the database runs every statement unnamed. */
   readonly statementNames: PreparedStatementNames | undefined;
+  /** Whether the call chain inside the session is tracked (DatabaseOptions.sessionContext). */
+  readonly sessionContext: boolean;
   /** Every sink that counts this transaction's queries: the session's own stats first. */
   readonly statsSinks: readonly QueryStats[];
   inFlight: number;
@@ -26,7 +28,7 @@ interface TransactionScope {
 /** What Database.transaction() knows when it opens a session. */
 export type TransactionSetup = Pick<
   TransactionScope,
-  'owner' | 'readOnly' | 'connection' | 'knexFactory' | 'statementNames'
+  'owner' | 'readOnly' | 'connection' | 'knexFactory' | 'statementNames' | 'sessionContext'
 > & { extraStats: readonly QueryStats[] };
 
 let nextSessionId = 1;
@@ -181,7 +183,9 @@ export class Session {
     await sendControl(scope.connection, `SAVEPOINT ${name}`);
     const child = new Session({ parent: this }, new Error('savepoint opened here'));
     try {
-      const result = await sessionStorage.run(child, () => fn(child));
+      const result = await (scope.sessionContext
+        ? sessionStorage.run(child, () => fn(child))
+        : fn(child));
       child.end('committed');
       await sendControl(scope.connection, `RELEASE SAVEPOINT ${name}`);
       return result;

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { NestedTransactionError } from '../src/errors';
+import { MissingSessionError, NestedTransactionError } from '../src/errors';
 import { useTestDatabase } from '../src/testing';
 import { Author } from './fixtures/library';
 
@@ -56,6 +56,49 @@ describe('a transaction opened inside another', () => {
     const db = test.open({ pool: { max: 1, acquireTimeoutMs: 300 } });
     const joined = await db.read(async (outer) => db.read(async (inner) => inner === outer));
     expect(joined).toBe(true);
+  });
+});
+
+describe('without session context (DatabaseOptions.sessionContext: false, as the API runs)', () => {
+  it('a transaction inside another opens its own, on its own connection', async () => {
+    const db = test.open({ pool: { max: 2 } }, { sessionContext: false });
+    await db
+      .transaction(async (outer) => {
+        expect(db.currentSession()).toBeUndefined();
+        await Author.query(outer).insert({ name: 'outer-own-connection' });
+        await db.read(async (inner) => {
+          expect(inner).not.toBe(outer);
+          const names = (await Author.query(inner).select('name')).map((author) => author.name);
+          expect(names).not.toContain('outer-own-connection');
+        });
+        throw new Error('undo outer');
+      })
+      .catch((error: unknown) => {
+        if ((error as Error).message !== 'undo outer') throw error;
+      });
+  });
+
+  it('a model query given no session is MissingSessionError, even inside a transaction', async () => {
+    const db = test.open({}, { sessionContext: false });
+    await expect(db.read(async () => Author.query().where('name', 'x'))).rejects.toBeInstanceOf(
+      MissingSessionError,
+    );
+  });
+
+  it('a savepoint runs as with context: its failure undoes only its own work', async () => {
+    const db = test.open({}, { sessionContext: false });
+    const names = await db.transaction(async (session) => {
+      await Author.query(session).insert({ name: 'kept-by-outer' });
+      await session
+        .transaction(async (inner) => {
+          await Author.query(inner).insert({ name: 'undone-by-savepoint' });
+          throw new Error('undo savepoint');
+        })
+        .catch(() => undefined);
+      return (await Author.query(session).select('name')).map((author) => author.name);
+    });
+    expect(names).toContain('kept-by-outer');
+    expect(names).not.toContain('undone-by-savepoint');
   });
 });
 

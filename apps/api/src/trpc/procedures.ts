@@ -68,9 +68,18 @@ export const sessionlessProcedure = baseProcedure.use(function observe({ ctx, pa
   return observed(ctx, path, type, () => next());
 });
 
+/**
+ * Inside a session a procedure has the session and no Database: a second transaction there
+ * would hold a second connection for the same request (and wait for it, on a busy pool, while
+ * holding the first). `never` makes `ctx.db` a compile error; the API's database layer runs
+ * without session context, so this is what keeps a request to one connection
+ * (src/database/api-database.ts).
+ */
+const NO_DATABASE_IN_SESSION = undefined as never;
+
 export const publicProcedure = baseProcedure.use(function openSession({ ctx, path, type, next }) {
   return observed(ctx, path, type, () =>
-    inSession(ctx, type, (session) => next({ ctx: { session } })),
+    inSession(ctx, type, (session) => next({ ctx: { session, db: NO_DATABASE_IN_SESSION } })),
   );
 });
 
@@ -86,7 +95,7 @@ export const authedProcedure = baseProcedure.use(function requireUser({ ctx, pat
         });
       }
       const actor: Actor = { userId: user.id };
-      return next({ ctx: { session, user, actor, token } });
+      return next({ ctx: { session, user, actor, token, db: NO_DATABASE_IN_SESSION } });
     }),
   );
 });

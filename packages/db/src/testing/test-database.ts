@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { DatabaseConfigInput } from '../config';
-import { createDatabase, type Database } from '../database';
+import { createDatabase, type Database, type DatabaseOptions } from '../database';
 import { databaseUrl, quoteIdentifier, uniqueDatabaseName, withAdminClient } from './admin';
 
 export interface TestDatabase {
@@ -14,8 +14,8 @@ export interface TestDatabase {
   readonly ownerUrl: string;
   /** A database layer on `url`, closed after the file's tests. */
   readonly db: Database;
-  /** Another layer on `url` with other settings (pool size, timeouts); also closed. */
-  open(config?: Partial<DatabaseConfigInput>): Database;
+  /** Another layer on `url` with other settings (pool size, timeouts) or options; also closed. */
+  open(config?: Partial<DatabaseConfigInput>, options?: DatabaseOptions): Database;
   /** A layer on `ownerUrl` (creating triggers, locking tables, tables of a test's own); also closed. */
   openAsOwner(config?: Partial<DatabaseConfigInput>): Database;
 }
@@ -49,19 +49,29 @@ export function useTestDatabase(config: Partial<DatabaseConfigInput> = {}): Test
   const { adminUrl, template, runtimeRole } = inject('trellisTestServer');
   const name = uniqueDatabaseName('trellis_t');
 
-  const openOn = (target: string | undefined, overrides: Partial<DatabaseConfigInput>) => {
+  const openOn = (
+    target: string | undefined,
+    overrides: Partial<DatabaseConfigInput>,
+    options?: DatabaseOptions,
+  ) => {
     if (!target)
       throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
-    const db = createDatabase({
-      ...config,
-      ...overrides,
-      pool: { ...config.pool, ...overrides.pool },
-      url: target,
-    });
+    const db = createDatabase(
+      {
+        ...config,
+        ...overrides,
+        pool: { ...config.pool, ...overrides.pool },
+        url: target,
+      },
+      options,
+    );
     layers.push(db);
     return db;
   };
-  const open = (overrides: Partial<DatabaseConfigInput> = {}): Database => openOn(url, overrides);
+  const open = (
+    overrides: Partial<DatabaseConfigInput> = {},
+    options?: DatabaseOptions,
+  ): Database => openOn(url, overrides, options);
 
   beforeAll(async () => {
     await withAdminClient(adminUrl, (client) =>
