@@ -368,6 +368,10 @@ export class Database {
       // the connection's next borrower sends (pipeline mode), and the connection goes back to
       // the pool, and the answer out, one round trip sooner. A connection lost meanwhile is
       // dropped by the pool; the next borrower's BEGIN fails and that transaction is retried.
+      // Held until the promise callbacks of this turn have run: the connection goes back to the
+      // pool at once, and under load the next borrower's BEGIN and first statement join the
+      // COMMIT in one write (and PostgreSQL answers them in one read).
+      batchWritesUntilNextTick(session.connection);
       sendControl(session.connection, 'COMMIT').catch(ignore);
       return result;
     }
