@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { Database } from '../src/database';
 import { MissingSessionError, NestedTransactionError } from '../src/errors';
 import { useTestDatabase } from '../src/testing';
 import { Author } from './fixtures/library';
@@ -10,23 +11,39 @@ import { Author } from './fixtures/library';
 const test = useTestDatabase();
 const closeWhileBusy = fileURLToPath(new URL('./fixtures/close-while-busy.ts', import.meta.url));
 
+/**
+ * Inside a transaction of `outer` that inserts `name` and is then undone, a transaction of
+ * `inner` runs on its own connection and snapshot: it is not the outer session, and it does
+ * not see the insert.
+ */
+async function expectOwnTransactionInside(
+  outer: Database,
+  inner: Database,
+  name: string,
+  alsoInside: () => void = () => undefined,
+): Promise<void> {
+  await outer
+    .transaction(async (outerSession) => {
+      alsoInside();
+      await Author.query(outerSession).insert({ name });
+      await inner.read(async (innerSession) => {
+        expect(innerSession).not.toBe(outerSession);
+        const names = (await Author.query(innerSession).select('name')).map(
+          (author) => author.name,
+        );
+        expect(names).not.toContain(name);
+      });
+      throw new Error('undo outer');
+    })
+    .catch((error: unknown) => {
+      if ((error as Error).message !== 'undo outer') throw error;
+    });
+}
+
 describe('a transaction opened inside another', () => {
   it('joins only a session of its own database: another database opens its own transaction', async () => {
     const other = test.open();
-    await test.db
-      .transaction(async (outer) => {
-        await Author.query(outer).insert({ name: 'outer-not-committed' });
-        await other.transaction(async (inner) => {
-          expect(inner).not.toBe(outer);
-          // Its own connection and its own snapshot: the outer insert is not visible yet.
-          const names = (await Author.query(inner).select('name')).map((author) => author.name);
-          expect(names).not.toContain('outer-not-committed');
-        });
-        throw new Error('undo outer');
-      })
-      .catch((error: unknown) => {
-        if ((error as Error).message !== 'undo outer') throw error;
-      });
+    await expectOwnTransactionInside(test.db, other, 'outer-not-committed');
   });
 
   it('db.read inside a read-write transaction is refused instead of running writable', async () => {
@@ -62,20 +79,9 @@ describe('a transaction opened inside another', () => {
 describe('without session context (DatabaseOptions.sessionContext: false, as the API runs)', () => {
   it('a transaction inside another opens its own, on its own connection', async () => {
     const db = test.open({ pool: { max: 2 } }, { sessionContext: false });
-    await db
-      .transaction(async (outer) => {
-        expect(db.currentSession()).toBeUndefined();
-        await Author.query(outer).insert({ name: 'outer-own-connection' });
-        await db.read(async (inner) => {
-          expect(inner).not.toBe(outer);
-          const names = (await Author.query(inner).select('name')).map((author) => author.name);
-          expect(names).not.toContain('outer-own-connection');
-        });
-        throw new Error('undo outer');
-      })
-      .catch((error: unknown) => {
-        if ((error as Error).message !== 'undo outer') throw error;
-      });
+    await expectOwnTransactionInside(db, db, 'outer-own-connection', () =>
+      expect(db.currentSession()).toBeUndefined(),
+    );
   });
 
   it('a model query given no session is MissingSessionError, even inside a transaction', async () => {

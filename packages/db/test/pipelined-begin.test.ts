@@ -9,8 +9,8 @@ const test = useTestDatabase();
 
 /** The net.Socket methods a write ends in: one call per system call. */
 interface SocketInternals {
-  _write(chunk: unknown, encoding: string, callback: () => void): void;
-  _writev(chunks: Array<{ chunk: unknown }>, callback: () => void): void;
+  _write: (this: SocketInternals, chunk: unknown, encoding: string, callback: () => void) => void;
+  _writev: (this: SocketInternals, chunks: Array<{ chunk: unknown }>, callback: () => void) => void;
 }
 
 /**
