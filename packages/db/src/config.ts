@@ -29,7 +29,7 @@ export const databaseConfigSchema = z
     statementTimeoutMs: z.number().int().min(0).default(15_000),
     lockTimeoutMs: z.number().int().min(0).default(5_000),
     idleInTransactionTimeoutMs: z.number().int().min(0).default(30_000),
-    /** Leak guard: a transaction still open after this long is logged with its opening stack and rolled back. */
+    /** Leak guard: a transaction still open after this long is logged with where it was opened (its stack, or its label) and rolled back. */
     transactionTimeoutMs: z.number().int().min(1).default(30_000),
     /**
      * Run the statements marked for it (authentication, lookups by key) as named prepared

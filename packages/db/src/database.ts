@@ -45,6 +45,14 @@ export interface TransactionOptions {
   retry?: false | Partial<RetryPolicy>;
   /** A request-level counter that also receives this transaction's queries. */
   stats?: QueryStats;
+  /**
+   * Names the transaction in leak and misuse reports (the leak guard's warning,
+   * SessionEndedError) in place of the stack that opened it, which is then not captured. For a
+   * caller whose stack says less than a name: the API's procedures, opened from the same few
+   * frames of tRPC, name themselves ("query tasks.get"). Capturing costs about 8 µs per
+   * transaction (5% of auth.me's CPU) and keeps the frames alive while the transaction waits.
+   */
+  label?: string;
 }
 
 /** Lifecycle counters, for metrics. */
@@ -151,8 +159,8 @@ export class Database {
     }
     if (this.#closing) throw new DatabaseClosedError();
 
-    // The stack is captured now and formatted only if a report needs it.
-    const opening = new Error('transaction opened here');
+    // The stack is captured now and formatted only if a report needs it; a label replaces it.
+    const opening = options.label ?? new Error('transaction opened here');
     const attempts =
       options.retry === false ? 1 : (options.retry?.attempts ?? DEFAULT_RETRY_POLICY.attempts);
     const extraStats = [options.stats, currentQueryStats()].filter(
@@ -226,7 +234,7 @@ export class Database {
   async #attempt<T>(
     fn: (session: Session) => PromiseLike<T>,
     options: TransactionOptions,
-    opening: Error,
+    opening: Error | string,
     extraStats: QueryStats[],
     outcome: AttemptOutcome,
   ): Promise<T> {

@@ -58,15 +58,18 @@ export class Session {
   readonly #scope: TransactionScope;
   /** Bound on first use: most requests on the hot path (authentication) never build a query. */
   #knex: Knex | undefined;
-  /** Captured when the transaction opened; formatted (source maps and all) only if reported. */
-  readonly #opening: Error | undefined;
+  /**
+   * Captured when the transaction opened, formatted (source maps and all) only if reported; or
+   * the label the opener gave instead (TransactionOptions.label).
+   */
+  readonly #opening: Error | string | undefined;
   /** Queries run in this transaction (savepoints included) and their total time. */
   readonly stats: QueryStats;
   /** The enclosing session of a savepoint. */
   readonly parent: Session | undefined;
 
   /** @internal Sessions are opened by Database.transaction() and session.transaction(). */
-  constructor(setup: TransactionSetup | { parent: Session }, opening: Error | undefined) {
+  constructor(setup: TransactionSetup | { parent: Session }, opening: Error | string | undefined) {
     if ('parent' in setup) {
       this.parent = setup.parent;
       this.#scope = setup.parent.#scope;
@@ -85,9 +88,12 @@ export class Session {
     this.#opening = opening;
   }
 
-  /** Stack of the code that opened the transaction, for leak and misuse reports. */
+  /** Where the transaction was opened (its stack, or its label), for leak and misuse reports. */
   get openedAt(): string | undefined {
-    return this.#opening?.stack;
+    const opening = this.#opening;
+    return typeof opening === 'string'
+      ? `${opening} (its TransactionOptions.label)`
+      : opening?.stack;
   }
 
   get state(): SessionState {
@@ -181,7 +187,10 @@ export class Session {
     const scope = this.#scope;
     const name = `trellis_savepoint_${(scope.savepoints += 1)}`;
     await sendControl(scope.connection, `SAVEPOINT ${name}`);
-    const child = new Session({ parent: this }, new Error('savepoint opened here'));
+    // A labelled transaction's savepoints go by its label: no stack is captured on its behalf.
+    const opening =
+      typeof this.#opening === 'string' ? this.#opening : new Error('savepoint opened here');
+    const child = new Session({ parent: this }, opening);
     try {
       const result = await (scope.sessionContext
         ? sessionStorage.run(child, () => fn(child))

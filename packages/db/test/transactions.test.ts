@@ -101,6 +101,31 @@ describe('db.transaction', () => {
     expect((caught as Error).message).toContain('transactions.test.ts');
   });
 
+  it('a labelled transaction is named by its label instead of a stack, its savepoints too', async () => {
+    const leaked = await test.db.transaction(async (session) => session, {
+      label: 'query tasks.get',
+    });
+    const savepoint = await test.db.transaction(
+      (session) => session.transaction(async (inner) => inner),
+      { label: 'mutation tasks.create' },
+    );
+    for (const [session, label] of [
+      [leaked, 'query tasks.get'],
+      [savepoint, 'mutation tasks.create'],
+    ] as const) {
+      expect(session.openedAt).toBe(`${label} (its TransactionOptions.label)`);
+      let caught: unknown;
+      try {
+        await Author.query(session);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(SessionEndedError);
+      expect((caught as Error).message).toContain(`opened at:\n${label}`);
+      expect((caught as Error).message).not.toContain('transactions.test.ts');
+    }
+  });
+
   it('a query built inside the transaction but run after it fails the same way', async () => {
     const pending = await test.db.transaction(async (session) => ({ query: Book.query(session) }));
     await expect(pending.query).rejects.toBeInstanceOf(SessionEndedError);

@@ -51,10 +51,16 @@ async function observed<R extends CallResult>(
 /** Runs `call` in the request's transaction; a failed call rolls it back (and may retry it). */
 function inSession<R extends CallResult>(
   ctx: Context,
+  path: string,
   type: string,
   call: (session: Session) => Promise<R>,
 ): Promise<R> {
-  const options = { stats: ctx.queryStats, timeoutMs: ctx.config.REQUEST_TIMEOUT_MS };
+  // The procedure names its transaction in leak reports: a stack would show tRPC's frames.
+  const options = {
+    stats: ctx.queryStats,
+    timeoutMs: ctx.config.REQUEST_TIMEOUT_MS,
+    label: `${type} ${path}`,
+  };
   const run = async (session: Session) => {
     const result = await call(session);
     // Rethrowing the original makes the transaction roll back (and retry a serialization failure).
@@ -79,13 +85,13 @@ const NO_DATABASE_IN_SESSION = undefined as never;
 
 export const publicProcedure = baseProcedure.use(function openSession({ ctx, path, type, next }) {
   return observed(ctx, path, type, () =>
-    inSession(ctx, type, (session) => next({ ctx: { session, db: NO_DATABASE_IN_SESSION } })),
+    inSession(ctx, path, type, (session) => next({ ctx: { session, db: NO_DATABASE_IN_SESSION } })),
   );
 });
 
 export const authedProcedure = baseProcedure.use(function requireUser({ ctx, path, type, next }) {
   return observed(ctx, path, type, () =>
-    inSession(ctx, type, async (session) => {
+    inSession(ctx, path, type, async (session) => {
       const { token } = ctx;
       const user = token ? await authenticate(session, token) : null;
       if (!user || !token) {
@@ -117,6 +123,7 @@ export const authedSubscriptionProcedure = baseProcedure.use(function requireSub
       ? await ctx.db.read((session) => authenticate(session, token), {
           stats: ctx.queryStats,
           timeoutMs: ctx.config.REQUEST_TIMEOUT_MS,
+          label: `subscription ${path}`,
         })
       : null;
     if (!user || !token) {
