@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../src/testing';
 import { SessionEndedError, TransactionTimeoutError } from '../src/errors';
+import type { Session } from '../src/session';
 import { Author, Book } from './fixtures/library';
 
 const test = useTestDatabase();
@@ -9,6 +10,16 @@ async function authorNames(): Promise<string[]> {
   return test.db.read(async (session) =>
     (await Author.query(session).select('name').orderBy('name')).map((author) => author.name),
   );
+}
+
+/** What building a query on an ended session throws (it throws at once, not when awaited). */
+function queryAfterEnd(session: Session): unknown {
+  try {
+    void Author.query(session);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
 }
 
 describe('db.transaction', () => {
@@ -90,12 +101,7 @@ describe('db.transaction', () => {
   it('a session used after its transaction ended fails with a clear error naming where it was opened', async () => {
     const leaked = await test.db.transaction(async (session) => session);
     expect(leaked.isActive).toBe(false);
-    let caught: unknown;
-    try {
-      await Author.query(leaked);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = queryAfterEnd(leaked);
     expect(caught).toBeInstanceOf(SessionEndedError);
     expect((caught as Error).message).toMatch(/used after its transaction ended \(committed\)/);
     expect((caught as Error).message).toContain('transactions.test.ts');
@@ -114,12 +120,7 @@ describe('db.transaction', () => {
       [savepoint, 'mutation tasks.create'],
     ] as const) {
       expect(session.openedAt).toBe(`${label} (its TransactionOptions.label)`);
-      let caught: unknown;
-      try {
-        await Author.query(session);
-      } catch (error) {
-        caught = error;
-      }
+      const caught = queryAfterEnd(session);
       expect(caught).toBeInstanceOf(SessionEndedError);
       expect((caught as Error).message).toContain(`opened at:\n${label}`);
       expect((caught as Error).message).not.toContain('transactions.test.ts');
