@@ -34,6 +34,12 @@ describe('pnpm bench harness', () => {
       expect(scenarios('peer').sort()).toEqual(['auth.me', 'tasks.get', 'tasks.list']);
       expect(scenarios('ceiling')).toEqual(['noop']);
       expect(scenarios('baseline-tx').sort()).toEqual(['auth.me', 'tasks.get', 'tasks.list']);
+      // The price of prepared statements: the same reads from Trellis with them off.
+      expect(scenarios('trellis-unprepared').sort()).toEqual([
+        'auth.me',
+        'tasks.get',
+        'tasks.list',
+      ]);
       for (const point of results.points) {
         expect(point.total).toBeGreaterThan(0);
         expect(point.errors, `${point.server} ${point.scenario} answered errors`).toBe(0);

@@ -3,6 +3,7 @@ import type { TargetCheck } from './targets';
 
 const SERVER_LABEL: Record<ServerName, string> = {
   trellis: 'Trellis',
+  'trellis-unprepared': 'Trellis without prepared statements (DATABASE_PREPARED_STATEMENTS=false)',
   before: 'Trellis before (BENCH_BEFORE_API)',
   baseline: 'hand-written (node:http + pg)',
   'baseline-tx': 'hand-written + one transaction per request',
@@ -106,6 +107,7 @@ export function renderMarkdown(
 
 const COLORS: Record<ServerName, string> = {
   trellis: '#2563eb',
+  'trellis-unprepared': '#60a5fa',
   before: '#93c5fd',
   baseline: '#111827',
   'baseline-tx': '#6b7280',

@@ -3,9 +3,11 @@ import type { WireCounts } from './wire-counter';
 
 /**
  * `before`: Trellis built from another checkout (BENCH_BEFORE_API), for a before/after;
- * `baseline-tx`: the hand-written server with one transaction per request (its price).
+ * `baseline-tx`: the hand-written server with one transaction per request (its price);
+ * `trellis-unprepared`: Trellis with DATABASE_PREPARED_STATEMENTS=false (their price).
  */
-export type ServerName = 'trellis' | 'before' | 'baseline' | 'baseline-tx' | 'peer' | 'ceiling';
+export type ServerName =
+  'trellis' | 'trellis-unprepared' | 'before' | 'baseline' | 'baseline-tx' | 'peer' | 'ceiling';
 
 /** One point: what autocannon measured, for one server, scenario and concurrency. */
 export interface ResultPoint extends LoadPoint {

@@ -88,6 +88,8 @@ export interface BenchOptions {
 
 interface Servers {
   trellis: RunningTrellis;
+  /** Trellis with DATABASE_PREPARED_STATEMENTS=false: the price of prepared statements. */
+  unprepared: RunningTrellis;
   before: RunningTrellis | undefined;
   references: Map<ReferenceName, RunningReference>;
   /** The hand-written server with BASELINE_TRANSACTION=1. */
@@ -95,7 +97,13 @@ interface Servers {
 }
 
 const trellisOf = (servers: Servers, name: ServerName) =>
-  name === 'trellis' ? servers.trellis : name === 'before' ? servers.before : undefined;
+  name === 'trellis'
+    ? servers.trellis
+    : name === 'trellis-unprepared'
+      ? servers.unprepared
+      : name === 'before'
+        ? servers.before
+        : undefined;
 const processOf = (servers: Servers, name: ServerName) =>
   trellisOf(servers, name) ??
   (name === 'baseline-tx' ? servers.baselineTx : servers.references.get(name as ReferenceName)!);
@@ -180,9 +188,10 @@ export async function runBench(
             ...(['baseline', 'peer'] as const).filter((reference) =>
               REFERENCE_SCENARIOS[reference].includes(scenario),
             ),
-            // The price of one transaction per request, at the machine's limit (64 connections).
+            // The price of one transaction per request, and of Trellis's prepared statements, at
+            // the machine's limit (64 connections).
             ...(connections === priceAt && REFERENCE_SCENARIOS.baseline.includes(scenario)
-              ? (['baseline-tx'] as const)
+              ? (['baseline-tx', 'trellis-unprepared'] as const)
               : []),
           ];
     for (const connections of settings.concurrencies) {
@@ -272,6 +281,16 @@ async function startServers(
       : [],
   });
   started.push(trellis);
+  const unprepared = await launchTrellis({
+    databaseUrl: url,
+    port: await findFreePort(),
+    metricsPort: await findFreePort(),
+    build: options.trellisBuild,
+    node: options.node,
+    logFile: path.join(options.resultsDir, 'trellis-unprepared.log'),
+    env: { DATABASE_PREPARED_STATEMENTS: 'false' },
+  });
+  started.push(unprepared);
   let before: RunningTrellis | undefined;
   if (options.beforeApiDir) {
     before = await launchTrellis({
@@ -297,7 +316,7 @@ async function startServers(
     env: { BASELINE_TRANSACTION: '1' },
   });
   started.push(baselineTx);
-  return { trellis, before, references, baselineTx };
+  return { trellis, unprepared, before, references, baselineTx };
 }
 
 function nodeVersion(node: string | undefined): string {

@@ -28,6 +28,8 @@ export interface TrellisLaunch {
   node?: string;
   /** Another checkout's apps/api (built), to measure a before/after in one run. */
   apiDir?: string;
+  /** Settings of its own (a guarantee or feature turned off, to measure its price). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function launchTrellis(options: TrellisLaunch): Promise<RunningTrel
       METRICS_PORT: String(options.metricsPort),
       MIGRATE_ON_START: 'false',
       LOG_LEVEL: 'info',
+      ...options.env,
     },
     stdio: ['ignore', log, log],
   });
