@@ -7,6 +7,7 @@ import { readApiConfig } from '../src/config';
 import { SubscriptionSlots } from '../src/live/subscription-slots';
 import { ApiMetrics } from '../src/http/metrics';
 import type { Context } from '../src/trpc/context';
+import { KnownTokenOwners } from '../src/trpc/known-token-owners';
 import { createCallerFactory, router } from '../src/trpc/init';
 import { publicProcedure } from '../src/trpc/procedures';
 
@@ -45,6 +46,7 @@ describe('output validation', () => {
       // This probe opens no stream.
       feed: undefined as never,
       subscriptionSlots: new SubscriptionSlots({ perUser: 1, max: 1 }),
+      knownTokenOwners: new KnownTokenOwners(),
       dropConnection: () => undefined,
     };
     const failure = await createCallerFactory(probe)(ctx)

@@ -1,17 +1,11 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../src/testing';
+import { recordConnectionWrites, useTestDatabase } from '../src/testing';
 import { createDatabase } from '../src/database';
 import { acquireConnection, releaseConnection } from '../src/knex-adapter';
 import { Author } from './fixtures/library';
 
 const test = useTestDatabase();
-
-/** The net.Socket methods a write ends in: one call per system call. */
-interface SocketInternals {
-  _write: (this: SocketInternals, chunk: unknown, encoding: string, callback: () => void) => void;
-  _writev: (this: SocketInternals, chunks: Array<{ chunk: unknown }>, callback: () => void) => void;
-}
 
 /**
  * A loopback proxy in front of PostgreSQL that logs, in order, the type of every protocol
@@ -177,46 +171,18 @@ describe('BEGIN travels with the first statement (pg pipeline mode)', () => {
   it("a read's COMMIT leaves in one write with the next borrower's BEGIN and first statement", async () => {
     const db = test.open({ pool: { min: 1, max: 1 } });
     await db.read((session) => session.query('select 1'));
-    // The socket's writes, each as the protocol messages it carried ('Q:COMMIT', 'P', 'B'…).
-    const writes: string[][] = [];
-    const connection = await acquireConnection(db.knex);
-    const socket = (connection as unknown as { connection: { stream: SocketInternals } }).connection
-      .stream;
-    releaseConnection(db.knex, connection);
-    const describe = (chunk: unknown) => {
-      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-      const messages: string[] = [];
-      for (let at = 0; at + 5 <= bytes.length; at += 1 + bytes.readInt32BE(at + 1)) {
-        const type = String.fromCharCode(bytes[at] ?? 0);
-        const text = type === 'Q' ? `:${bytes.subarray(at + 5, at + 11).toString()}` : '';
-        messages.push(type + text);
-      }
-      return messages;
-    };
-    const { _write: write, _writev: writev } = socket;
-    socket._write = function (chunk, encoding, callback) {
-      writes.push(describe(chunk));
-      return write.call(this, chunk, encoding, callback);
-    };
-    socket._writev = function (chunks, callback) {
-      writes.push(chunks.flatMap(({ chunk }) => describe(chunk)));
-      return writev.call(this, chunks, callback);
-    };
-    try {
-      // One connection, two reads: the second waits for the first's connection.
-      await Promise.all([
+    // One connection, two reads: the second waits for the first's connection.
+    const writes = await recordConnectionWrites(db, () =>
+      Promise.all([
         db.read((session) => session.query('select 1', [], { prepare: true })),
         db.read((session) => session.query('select 2', [], { prepare: true })),
-      ]);
-    } finally {
-      socket._write = write;
-      socket._writev = writev;
-    }
+      ]),
+    );
     expect(writes).toContainEqual(
-      expect.arrayContaining(['Q:COMMIT', 'Q:BEGIN ', 'P', 'B', 'E', 'S']),
+      expect.arrayContaining(['Q:COMMIT', 'Q:BEGIN', 'P', 'B', 'E', 'S']),
     );
     const merged = writes.find((messages) => messages.includes('Q:COMMIT'));
-    expect(merged?.slice(0, 2)).toEqual(['Q:COMMIT', 'Q:BEGIN ']);
+    expect(merged?.slice(0, 2)).toEqual(['Q:COMMIT', 'Q:BEGIN']);
   });
 
   it('a read waits for one round trip (BEGIN and COMMIT are not waited for); a write still waits for its COMMIT', async () => {

@@ -7,6 +7,7 @@ import type { ApiConfig } from '../config';
 import type { ApiMetrics } from '../http/metrics';
 import type { SubscriptionSlots } from '../live/subscription-slots';
 import { CallLane } from './call-lane';
+import { KnownTokenOwners } from './known-token-owners';
 
 /** What every procedure sees. The session, user and actor are added by the procedure builders. */
 export interface Context {
@@ -32,6 +33,8 @@ export interface Context {
    * socket is full, so no last event could reach it anyway); it reconnects and resumes by id.
    */
   dropConnection(): void;
+  /** The users of the tokens this server accepted lately, shared by every call (see authedProcedure). */
+  knownTokenOwners: KnownTokenOwners;
   /** A batched request only: its calls run one after another (see call-lane.ts). */
   lane?: CallLane | undefined;
 }
@@ -52,6 +55,7 @@ export function bearerToken(header: string | undefined): string | null {
 
 /** The context of one call: from tRPC's Fastify adapter, or from the live streams' route. */
 export function createContextFactory(dependencies: ContextDependencies) {
+  const knownTokenOwners = new KnownTokenOwners();
   const create = (
     req: FastifyRequest,
     res: FastifyReply,
@@ -67,6 +71,7 @@ export function createContextFactory(dependencies: ContextDependencies) {
     clientAddress: req.ip,
     metrics: dependencies.metrics,
     queryStats: requestQueryStats(req),
+    knownTokenOwners,
     lane: info.isBatchCall ? new CallLane() : undefined,
     dropConnection: () => res.raw.destroy(),
   });

@@ -7,3 +7,4 @@ export type { TestDatabase } from './test-database';
 export { withAdminClient, databaseUrl } from './admin';
 export { migrationRoundTrip } from './migration-round-trip';
 export type { RoundTrip } from './migration-round-trip';
+export { recordConnectionWrites } from './connection-writes';
