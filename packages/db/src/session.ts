@@ -76,10 +76,16 @@ export class Session {
       this.stats = setup.parent.stats;
     } else {
       this.stats = new QueryStats();
-      const { extraStats, ...shared } = setup;
+      // Field by field: an object rest and spread here cost more than the rest of the
+      // constructor together (profile of a short request: `_Session` 2% of the API's CPU).
       this.#scope = {
-        ...shared,
-        statsSinks: [this.stats, ...extraStats],
+        owner: setup.owner,
+        readOnly: setup.readOnly,
+        connection: setup.connection,
+        knexFactory: setup.knexFactory,
+        statementNames: setup.statementNames,
+        sessionContext: setup.sessionContext,
+        statsSinks: [this.stats, ...setup.extraStats],
         inFlight: 0,
         committing: false,
         savepoints: 0,
