@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { User } from '@trellis/identity';
+
+/** Tokens are kept as their SHA-256 (as the database keeps them), never as themselves. */
+const keyOf = (token: string) => createHash('sha256').update(token).digest('base64');
 
 /**
  * The user each recently accepted bearer token belonged to, as of its last check, so that a
@@ -7,7 +11,7 @@ import type { User } from '@trellis/identity';
  * own transaction, and nothing the query read is answered before that check passed.
  *
  * Only tokens the database accepted get in, so a hostile client cannot grow it; it holds at most
- * `capacity` tokens and forgets the oldest first.
+ * `capacity` tokens (0: none, which turns the pipelining off) and forgets the oldest first.
  */
 export class KnownTokenOwners {
   readonly #owners = new Map<string, User>();
@@ -15,21 +19,22 @@ export class KnownTokenOwners {
   constructor(readonly capacity = 10_000) {}
 
   ownerOf(token: string): User | undefined {
-    return this.#owners.get(token);
+    return this.#owners.get(keyOf(token));
   }
 
   remember(token: string, owner: User): void {
-    this.#owners.delete(token);
+    const key = keyOf(token);
+    this.#owners.delete(key);
     if (this.capacity === 0) return;
     if (this.#owners.size >= this.capacity) {
       const oldest = this.#owners.keys().next();
       if (!oldest.done) this.#owners.delete(oldest.value);
     }
-    this.#owners.set(token, owner);
+    this.#owners.set(key, owner);
   }
 
   forget(token: string): void {
-    this.#owners.delete(token);
+    this.#owners.delete(keyOf(token));
   }
 
   get size(): number {
