@@ -11,7 +11,7 @@ const keyOf = (token: string) => createHash('sha256').update(token).digest('base
  * own transaction, and nothing the query read is answered before that check passed.
  *
  * Only tokens the database accepted get in, so a hostile client cannot grow it; it holds at most
- * `capacity` tokens (0: none, which turns the pipelining off) and forgets the oldest first.
+ * `capacity` tokens and forgets the oldest first.
  */
 export class KnownTokenOwners {
   readonly #owners = new Map<string, User>();
@@ -25,7 +25,6 @@ export class KnownTokenOwners {
   remember(token: string, owner: User): void {
     const key = keyOf(token);
     this.#owners.delete(key);
-    if (this.capacity === 0) return;
     if (this.#owners.size >= this.capacity) {
       const oldest = this.#owners.keys().next();
       if (!oldest.done) this.#owners.delete(oldest.value);

@@ -13,15 +13,12 @@ function messagesOf(chunk: unknown): string[] {
   const messages: string[] = [];
   for (let at = 0; at + 5 <= bytes.length; at += 1 + bytes.readInt32BE(at + 1)) {
     const type = String.fromCharCode(bytes[at] ?? 0);
-    const text =
-      type === 'Q'
-        ? `:${
-            bytes
-              .subarray(at + 5, at + 13)
-              .toString()
-              .split(/[\s\0]/)[0]
-          }`
-        : '';
+    // A simple query by its first word: 'Q:BEGIN', 'Q:COMMIT'.
+    const firstWord = bytes
+      .subarray(at + 5, at + 13)
+      .toString()
+      .split(/[\s\0]/)[0];
+    const text = type === 'Q' ? `:${firstWord}` : '';
     messages.push(type + text);
   }
   return messages;
