@@ -260,10 +260,14 @@ describe('acquire wait', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const waiting = db.transaction(async () => 'got it');
     await new Promise((resolve) => setTimeout(resolve, 250));
+    // A newer waiter does not hide the older one.
+    const queuedBehind = db.transaction(async () => 'me too');
+    await new Promise((resolve) => setTimeout(resolve, 10));
     expect(db.oldestAcquireWaitMs()).toBeGreaterThanOrEqual(200);
     release();
     await holding;
     expect(await waiting).toBe('got it');
+    expect(await queuedBehind).toBe('me too');
     expect(db.oldestAcquireWaitMs()).toBe(0);
   });
 });
