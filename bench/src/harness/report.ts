@@ -29,6 +29,14 @@ function ratioCell(point: ResultPoint, results: BenchResults): string {
 }
 
 /** bench/results/latest.md: the machine, the dataset, every point, statements, targets. */
+/** How many runs a point at 64 and 256 connections averages, as a clause of the Load sentence. */
+function averagedRuns(results: BenchResults): string {
+  const runs = Math.max(1, ...results.points.map((point) => point.runs));
+  return runs > 1
+    ? ` (at 64 and 256 connections, the mean of ${runs} runs alternating between the servers)`
+    : '';
+}
+
 export function renderMarkdown(
   results: BenchResults,
   targets: TargetCheck[],
@@ -40,7 +48,7 @@ export function renderMarkdown(
   lines.push(
     `Machine: ${machine.cores} × ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.platform}; Node ${machine.node}; ${machine.postgres}.`,
     `Dataset: ${dataset.tasks.toLocaleString('en-US')} tasks and ${dataset.comments.toLocaleString('en-US')} comments in ${dataset.projects} projects of ${dataset.workspaces} workspaces. ` +
-      `Load: autocannon, keep-alive, one request in flight per connection, each point measured for ${results.secondsPerPoint} s right after a warm-up on the same connections. ` +
+      `Load: autocannon, keep-alive, one request in flight per connection, each point measured for ${results.secondsPerPoint} s right after a warm-up on the same connections${averagedRuns(results)}. ` +
       'Every server runs as its own process on the same database with a pool of 10; the load generator is another process.',
     '',
   );

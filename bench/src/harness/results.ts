@@ -16,8 +16,10 @@ export interface ResultPoint extends LoadPoint {
   connections: number;
   /** CPU time the server process spent per request (Linux /proc), whatever else the machine ran. */
   cpuMsPerRequest?: number | undefined;
-  /** Runs averaged into this point (two alternating runs at 64 connections in a full run). */
+  /** Runs averaged into this point (two alternating runs at 64 and 256 connections in a full run). */
   runs: number;
+  /** Each run's requests/s, in the order they ran (the spread behind the mean). */
+  runRequestsPerSecond: number[];
 }
 
 /** Pool and event loop while Trellis served 256 connections, sampled from its /metrics. */
