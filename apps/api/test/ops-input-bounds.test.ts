@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../src/http/input-limits';
 import { createUser, createWorld } from './fixtures';
 import { codeOf, useApi } from './harness';
@@ -92,6 +93,20 @@ describe('inputs are bounded before they are parsed or transformed', () => {
     // The same procedure with a normal body is served.
     const signedIn = await api.client().auth.signIn.mutate({ email, password: PASSWORD });
     expect(signedIn.user.email).toBe(email);
+  });
+
+  it('a request without a body (every GET query) is not given a stream to count it', async () => {
+    const user = await createUser(api, 'no-body');
+    const pipe = vi.spyOn(Readable.prototype, 'pipe');
+    try {
+      const answer = await fetch(`${api.url}/auth.me`, {
+        headers: { authorization: `Bearer ${user.token}` },
+      });
+      expect(answer.status).toBe(200);
+      expect(pipe).not.toHaveBeenCalled();
+    } finally {
+      pipe.mockRestore();
+    }
   });
 
   it('procedures with large inputs keep BODY_LIMIT_BYTES: a 20,000-character description is accepted', async () => {
