@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { User } from '@trellis/identity';
 
 /** Tokens are kept as their SHA-256 (as the database keeps them), never as themselves. */
-const keyOf = (token: string) => createHash('sha256').update(token).digest('base64');
+const keyOf = (token: string) => hash('sha256', token, 'base64');
 
 /**
  * The user each recently accepted bearer token belonged to, as of its last check, so that a

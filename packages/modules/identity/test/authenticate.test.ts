@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { countQueries } from '@trellis/db';
 import { useTestDatabase } from '@trellis/db/testing';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,17 @@ describe('authenticate', () => {
     expect(result).toEqual(user);
     expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
     expect(Object.keys(result!).sort()).toEqual(['email', 'id', 'name']);
+  });
+
+  it('keeps a token as the SHA-256 hex of its text, so tokens stored by earlier releases still pass', async () => {
+    const { token, user } = await register('digest-format@example.com');
+    const rows = await test.db
+      .knex<{ user_id: string; token_hash: string }>('auth_tokens')
+      .where({ user_id: user.id })
+      .select('token_hash');
+    expect(rows).toEqual([
+      { token_hash: createHash('sha256').update(token, 'utf8').digest('hex') },
+    ]);
   });
 
   it('returns null for a missing, malformed or unknown token', async () => {
