@@ -64,5 +64,7 @@ export async function startApi(
   }
   databaseLog.started();
   app.log.info(`Trellis API ready at ${address}/trpc (database: ${database.source})`);
+  // Whoever started the API is waiting for that line: it does not wait for the log buffer.
+  log.flush();
   return { app, db, config, address };
 }
