@@ -8,8 +8,9 @@ export interface TargetCheck {
 
 const ratio = (a: number | undefined, b: number | undefined) =>
   a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
+// One decimal: a ratio of 84.7% against a floor of 85% must not read "85%, no".
 const pct = (value: number | undefined) =>
-  value === undefined ? 'n/a' : `${Math.round(value * 100)}%`;
+  value === undefined ? 'n/a' : `${(value * 100).toFixed(1)}%`;
 const times = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(2)}x`);
 
 const whole = (value: number) => Math.round(value).toLocaleString('en-US');
