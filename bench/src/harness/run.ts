@@ -65,6 +65,26 @@ const MODES: Record<BenchMode, ModeSettings> = {
 /** The concurrencies Part 2's targets read (targets.ts): 64, and 256 against 64. */
 const TARGET_CONCURRENCIES = [64, 256];
 
+/**
+ * The order of the points: each other concurrency on its own, one run; the target
+ * concurrencies together, scenario by scenario, in turns (64, 256, 64, 256), `runsAtTargets`
+ * runs each. A target divides the 256 figure by the 64 one, and on a shared machine two phases
+ * minutes apart measure the machine's drift as well: in full run #9 (2026-12-07) every server
+ * that talks to PostgreSQL, the hand-written one included, lost 15 to 30% between the 64 phase
+ * and the 256 phase five minutes later, while the no-op query lost 7%.
+ */
+export function concurrencyGroups(
+  settings: Pick<ModeSettings, 'concurrencies' | 'runsAtTargets'>,
+): Array<{ concurrencies: number[]; runs: number }> {
+  const compared = settings.concurrencies.filter((c) => TARGET_CONCURRENCIES.includes(c));
+  return [
+    ...settings.concurrencies
+      .filter((c) => !TARGET_CONCURRENCIES.includes(c))
+      .map((c) => ({ concurrencies: [c], runs: 1 })),
+    ...(compared.length > 0 ? [{ concurrencies: compared, runs: settings.runsAtTargets }] : []),
+  ];
+}
+
 const TRELLIS_SCENARIOS: ScenarioName[] = [
   'auth.me',
   'tasks.get',
@@ -201,52 +221,61 @@ export async function runBench(
               ? (['baseline-tx', 'trellis-unprepared'] as const)
               : []),
           ];
-    for (const connections of settings.concurrencies) {
+    const measure = async (
+      scenarioName: ScenarioName,
+      server: ServerName,
+      connections: number,
+    ): Promise<ResultPoint> => {
+      const scenario = buildScenario(scenarioName, dataset);
+      const pid = pidOf(servers, server);
+      let cpuBefore: number | undefined;
+      let sampler: ReturnType<typeof sampleCrowd> | undefined;
+      const point = await runLoad(originOf(servers, server), scenario, {
+        connections,
+        seconds: settings.seconds,
+        warmupSeconds: settings.warmupSeconds,
+        onMeasuring: () => {
+          cpuBefore = processCpuMs(pid);
+          if (server === 'trellis' && connections >= 256) {
+            sampler = sampleCrowd(servers.trellis.metricsOrigin, scenarioName);
+          }
+        },
+      });
+      const cpuAfter = processCpuMs(pid);
+      if (sampler) results.crowd.push(await sampler.stop());
+      return {
+        server,
+        scenario: scenarioName,
+        connections,
+        ...point,
+        cpuMsPerRequest:
+          cpuBefore !== undefined && cpuAfter !== undefined && point.total > 0
+            ? (cpuAfter - cpuBefore) / point.total
+            : undefined,
+        runs: 1,
+        runRequestsPerSecond: [point.requestsPerSecond],
+      };
+    };
+    for (const group of concurrencyGroups(settings)) {
       for (const scenarioName of [...TRELLIS_SCENARIOS, 'noop'] as ScenarioName[]) {
         if (options.only && !options.only.includes(scenarioName)) continue;
-        const runs = TARGET_CONCURRENCIES.includes(connections) ? settings.runsAtTargets : 1;
-        const collected = new Map<ServerName, ResultPoint[]>();
-        for (let run = 0; run < runs; run += 1) {
-          for (const server of serversFor(scenarioName, connections)) {
-            const scenario = buildScenario(scenarioName, dataset);
-            const origin = originOf(servers, server);
-            const pid = pidOf(servers, server);
-            let cpuBefore: number | undefined;
-            let sampler: ReturnType<typeof sampleCrowd> | undefined;
-            const point = await runLoad(origin, scenario, {
-              connections,
-              seconds: settings.seconds,
-              warmupSeconds: settings.warmupSeconds,
-              onMeasuring: () => {
-                cpuBefore = processCpuMs(pid);
-                if (server === 'trellis' && connections >= 256) {
-                  sampler = sampleCrowd(servers.trellis.metricsOrigin, scenarioName);
-                }
-              },
-            });
-            const cpuAfter = processCpuMs(pid);
-            if (sampler) results.crowd.push(await sampler.stop());
-            const list = collected.get(server) ?? [];
-            list.push({
-              server,
-              scenario: scenarioName,
-              connections,
-              ...point,
-              cpuMsPerRequest:
-                cpuBefore !== undefined && cpuAfter !== undefined && point.total > 0
-                  ? (cpuAfter - cpuBefore) / point.total
-                  : undefined,
-              runs: 1,
-              runRequestsPerSecond: [point.requestsPerSecond],
-            });
-            collected.set(server, list);
+        const collected = new Map<string, ResultPoint[]>();
+        for (let run = 0; run < group.runs; run += 1) {
+          for (const connections of group.concurrencies) {
+            for (const server of serversFor(scenarioName, connections)) {
+              const key = `${connections} ${server}`;
+              collected.set(key, [
+                ...(collected.get(key) ?? []),
+                await measure(scenarioName, server, connections),
+              ]);
+            }
           }
         }
-        for (const [server, list] of collected) {
+        for (const list of collected.values()) {
           const point = averagePoints(list);
           results.points.push(point);
           log(
-            `${scenarioName.padEnd(12)} ${server.padEnd(8)} c=${String(connections).padEnd(3)} ${Math.round(point.requestsPerSecond).toString().padStart(6)} req/s  p50 ${point.p50} ms  p99 ${point.p99} ms  errors ${point.errors}  cpu ${point.cpuMsPerRequest?.toFixed(2) ?? '?'} ms/req`,
+            `${scenarioName.padEnd(12)} ${point.server.padEnd(8)} c=${String(point.connections).padEnd(3)} ${Math.round(point.requestsPerSecond).toString().padStart(6)} req/s  p50 ${point.p50} ms  p99 ${point.p99} ms  errors ${point.errors}  cpu ${point.cpuMsPerRequest?.toFixed(2) ?? '?'} ms/req`,
           );
         }
       }
