@@ -27,9 +27,10 @@ interface ModeSettings {
   seconds: number;
   warmupSeconds: number;
   /**
-   * Runs at the concurrencies the targets compare (64 and 256 connections), alternating servers,
-   * averaged: the issue's own protocol ("each figure the mean of two alternating 6-second runs").
-   * A target that divides the 256 figure by the 64 one needs both as steady as each other.
+   * Runs at the concurrencies the targets compare (64 and 256 connections), alternating servers
+   * and taken in turns with each other (concurrencyGroups), averaged: the issue's own protocol
+   * ("each figure the mean of two alternating 6-second runs"). A target that divides the 256
+   * figure by the 64 one needs both as steady as each other.
    */
   runsAtTargets: number;
   countedRequests: number;
