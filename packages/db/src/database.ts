@@ -18,12 +18,8 @@ import {
 import { PreparedStatementNames } from './prepared-statements';
 import { batchWritesUntilNextTick } from './write-batching';
 import { consoleLogger, type DatabaseLogger } from './logger';
-import {
-  acquireConnection,
-  connectionKnexFactory,
-  releaseConnection,
-  type PooledConnection,
-} from './knex-adapter';
+import { connectionKnexFactory, type PooledConnection } from './knex-adapter';
+import { ConnectionHandoff } from './connection-handoff';
 import { createPool, readPoolStats, type PoolStats } from './pool';
 import { currentQueryStats, type QueryStats } from './query-stats';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-policy';
@@ -123,6 +119,7 @@ export class Database {
   readonly #open = new Set<OpenTransaction>();
   /** Transactions waiting for a connection, with when they started waiting. */
   readonly #acquiring = new Set<{ since: number }>();
+  readonly #handoff: ConnectionHandoff;
   #running = 0;
   #idle: (() => void) | undefined;
   #closing = false;
@@ -133,6 +130,10 @@ export class Database {
     this.#logger = options.logger ?? consoleLogger;
     this.#sessionContext = options.sessionContext ?? true;
     this.knex = createPool(config, this.#logger);
+    this.#handoff = new ConnectionHandoff(this.knex, {
+      max: config.pool.max,
+      acquireTimeoutMs: config.pool.acquireTimeoutMs,
+    });
     this.#statementNames = config.preparedStatements ? new PreparedStatementNames() : undefined;
     configureStrictRelations({ mode: config.strictRelations, logger: this.#logger });
   }
@@ -253,7 +254,7 @@ export class Database {
 
     const ticket = { since: performance.now() };
     this.#acquiring.add(ticket);
-    const acquiring = acquireConnection(this.knex);
+    const acquiring = this.#handoff.borrow();
     let connection: PooledConnection;
     try {
       // The deadline may pass while we wait for a connection: then do nothing at all.
@@ -262,7 +263,7 @@ export class Database {
       clearTimeout(timer);
       if (expired) {
         this.counters.timedOut += 1;
-        acquiring.then((late) => releaseConnection(this.knex, late), ignore);
+        acquiring.then((late) => this.#handoff.giveBack(late), ignore);
       }
       throw error;
     } finally {
@@ -324,7 +325,7 @@ export class Database {
     } finally {
       clearTimeout(timer);
       this.#open.delete(open);
-      releaseConnection(this.knex, connection);
+      this.#handoff.giveBack(connection);
       finished();
     }
   }
@@ -424,7 +425,8 @@ export class Database {
   }
 
   poolStats(): PoolStats {
-    return readPoolStats(this.knex, this.config.pool.max);
+    const stats = readPoolStats(this.knex, this.config.pool.max);
+    return { ...stats, pendingAcquires: stats.pendingAcquires + this.#handoff.waiting };
   }
 
   /** Transactions running now (including those waiting for a connection). */
@@ -465,6 +467,7 @@ export class Database {
         return open.finished;
       }),
     );
+    this.#handoff.rejectAll(new DatabaseClosedError());
     await this.knex.destroy();
   }
 }

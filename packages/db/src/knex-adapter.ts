@@ -38,6 +38,8 @@ export interface TarnPool {
   numFree(): number;
   numPendingAcquires(): number;
   numPendingCreates(): number;
+  /** The check knex gives tarn, run on a connection before each loan (see isReusable). */
+  validate(connection: PooledConnection): boolean | Promise<boolean>;
 }
 
 /** knex instances forward their methods to `knex.context`, whose `client` builds every query. */
@@ -55,6 +57,32 @@ export function acquireConnection(knex: Knex): Promise<PooledConnection> {
 /** Gives a connection back to the pool. A connection the driver saw fail is validated out by knex. */
 export function releaseConnection(knex: Knex, connection: PooledConnection): void {
   void clientOf(knex).releaseConnection(connection);
+}
+
+/**
+ * Whether knex's pool can lend a connection at once: one is free, or it may open another. When
+ * it cannot, a borrower would wait in tarn's queue (see ConnectionHandoff).
+ */
+export function poolCanLend(knex: Knex, max: number): boolean {
+  const pool = clientOf(knex).pool;
+  if (!pool) return true; // destroyed: knex's acquire says so
+  return pool.numFree() > 0 || pool.numUsed() + pool.numPendingCreates() < max;
+}
+
+/**
+ * knex's own check of a connection before it lends it again (tarn's `validate`, from knex's
+ * pool config): not disposed by a driver error, not past its lifetime, and whatever else knex
+ * checks in that version. A connection passed from one borrower to the next without going
+ * through the pool must pass the same check. False when the check throws, as tarn treats it.
+ */
+export async function isReusable(knex: Knex, connection: PooledConnection): Promise<boolean> {
+  const pool = clientOf(knex).pool;
+  if (!pool) return false;
+  try {
+    return (await pool.validate(connection)) === true;
+  } catch {
+    return false;
+  }
 }
 
 /** tarn's pool, for the pool figures; undefined once destroyed. */

@@ -2,10 +2,12 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import {
   acquireConnection,
+  type BoundQueryRunner,
   connectionKnexFactory,
+  isReusable,
+  poolCanLend,
   releaseConnection,
   tarnPool,
-  type BoundQueryRunner,
 } from '../src/knex-adapter';
 import { useTestDatabase } from '../src/testing';
 
@@ -35,6 +37,20 @@ describe('knex internals the database layer relies on', () => {
     releaseConnection(db.knex, connection);
     expect(tarnPool(db.knex)?.numUsed()).toBe(0);
     expect(tarnPool(db.knex)?.numFree()).toBe(1);
+  });
+
+  it("tarn's pool carries knex's loan check (isReusable): a live connection passes, an ended one does not; poolCanLend follows the pool", async () => {
+    const db = test.open({ pool: { max: 1 } });
+    expect(poolCanLend(db.knex, 1)).toBe(true);
+    const connection = await acquireConnection(db.knex);
+    expect(poolCanLend(db.knex, 1)).toBe(false);
+    expect(typeof tarnPool(db.knex)?.validate).toBe('function');
+    expect(await isReusable(db.knex, connection)).toBe(true);
+    // knex marks a connection that ended (its 'end' listener) as disposed.
+    await connection.end();
+    expect(await isReusable(db.knex, connection)).toBe(false);
+    releaseConnection(db.knex, connection);
+    expect(poolCanLend(db.knex, 1)).toBe(true);
   });
 
   it('a bound knex runs every kind of query on its connection, through its own runner', async () => {
