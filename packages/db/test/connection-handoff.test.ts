@@ -3,19 +3,10 @@ import { createDatabase, type Database } from '../src/database';
 import { findFreePort } from '../src/embedded/free-port';
 import { DatabaseClosedError, DatabaseUnavailableError } from '../src/errors';
 import { tarnPool } from '../src/knex-adapter';
-import type { Session } from '../src/session';
 import { databaseUrl, useTestDatabase } from '../src/testing';
+import { backendPid, sleep } from './fixtures/backend';
 
 const test = useTestDatabase();
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function backendPid(session: Session): Promise<number> {
-  const { rows } = await session.raw<{ rows: Array<{ pid: number }> }>(
-    'select pg_backend_pid() as pid',
-  );
-  return rows[0]!.pid;
-}
 
 /** A transaction that holds its connection until `release()`, and the pid of that connection. */
 function holder(db: Database) {

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../src/database';
 import { DatabaseUnavailableError, StatementTimeoutError } from '../src/errors';
-import type { Session } from '../src/session';
 import { useTestDatabase, withAdminClient } from '../src/testing';
+import { backendPid, sleep } from './fixtures/backend';
 import { Author } from './fixtures/library';
 
 const test = useTestDatabase();
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function backendPid(session: Session): Promise<number> {
-  const { rows } = await session.raw<{ rows: Array<{ pid: number }> }>(
-    'select pg_backend_pid() as pid',
-  );
-  return rows[0]!.pid;
-}
 
 async function countAuthors(name: string): Promise<number> {
   return test.db.read(async (session) => {
